@@ -1,0 +1,129 @@
+"""API v1 cases: create, read (now, at a version, as of a time), history, and the commands."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import Response
+from flask.views import MethodView
+
+from service.api.base import (
+    ERRORS,
+    Blueprint,
+    current_actor,
+    expected_version,
+    idempotent,
+    json_response,
+    jsonable,
+    services,
+)
+from service.api.schemas import (
+    COMMAND_SCHEMAS,
+    CaseCreateSchema,
+    CaseListQuerySchema,
+    CaseListSchema,
+    CaseQuerySchema,
+    CaseSchema,
+    ApiErrorSchema,
+    EventSchema,
+    WrittenCaseSchema,
+)
+from service.application import COMMANDS, HEAD_ONLY_COMMANDS, Written
+
+blp = Blueprint("cases", __name__, url_prefix="/api/v1", description="Enforcement cases")
+
+_case_schema = CaseSchema()
+_written_schema = WrittenCaseSchema()
+ENVELOPE = {"position", "asset_id"}
+ROUTINE = {"originator_id", "originator_version", "originator_topic", "timestamp", "on", "by"}
+
+
+def _errors(*statuses: int) -> Any:
+    def decorate(view: Any) -> Any:
+        for status in statuses:
+            view = blp.alt_response(status, schema=ApiErrorSchema, description=ERRORS[status])(view)
+        return view
+    return decorate
+
+
+def written(status: int, result: Written) -> Response:
+    body = _written_schema.dump(result.case)
+    body["position"] = result.position
+    if isinstance(result.result, int):
+        body["asset_id"] = result.result
+    return json_response(status, body, {"ETag": f'"{result.case.version}"'})
+
+
+@blp.route("/cases")
+class Cases(MethodView):
+    @blp.arguments(CaseListQuerySchema, location="query")
+    @blp.response(200, CaseListSchema)
+    @_errors(400, 401, 403)
+    def get(self, query: dict[str, Any]) -> Any:
+        """List the cases in your scope, with filters and paging."""
+        page, per_page = query.pop("page"), query.pop("per_page")
+        items, total = services().cases.list_cases(current_actor(), page=page, per_page=per_page,
+                                                   **query)
+        return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+    @blp.arguments(CaseCreateSchema)
+    @blp.response(201, WrittenCaseSchema)
+    @_errors(400, 401, 403, 409, 422)
+    def post(self, data: dict[str, Any]) -> Response:
+        """Accept a new case (thụ lý); the number is generated when absent."""
+        actor = current_actor()
+        return idempotent(lambda: written(201, services().cases.create_case(actor, data)))
+
+
+@blp.route("/cases/<uuid:case_id>")
+class Case(MethodView):
+    @blp.arguments(CaseQuerySchema, location="query")
+    @blp.response(200, CaseSchema)
+    @_errors(400, 401, 403, 404)
+    def get(self, query: dict[str, Any], case_id: UUID) -> Response:
+        """The case now, at ``version``, or as recorded at ``as_of``."""
+        case = services().cases.get_case(current_actor(), case_id, version=query.get("version"),
+                                         as_of=query.get("as_of"))
+        return json_response(200, _case_schema.dump(case), {"ETag": f'"{case.version}"'})
+
+
+@blp.route("/cases/<uuid:case_id>/history")
+@blp.response(200, EventSchema(many=True))
+@_errors(401, 403, 404)
+def history(case_id: UUID) -> list[dict[str, Any]]:
+    """Every event of the case, oldest first, with who, business date and recorded time."""
+    return [
+        {
+            "version": event.originator_version,
+            "type": type(event).__name__,
+            "on": getattr(event, "on", None),
+            "by": getattr(event, "by", None),
+            "recorded_at": event.timestamp,
+            "data": jsonable({k: v for k, v in event.__dict__.items() if k not in ROUTINE}),
+            "hash": None,
+        }
+        for event in services().cases.history(current_actor(), case_id)
+    ]
+
+
+def _command_view(command: str) -> Any:
+    def view(args: dict[str, Any], case_id: UUID) -> Response:
+        actor = current_actor()
+        version = expected_version()
+        return idempotent(lambda: written(
+            200, services().cases.command(actor, case_id, command, args, expected_version=version)))
+
+    view.__name__ = f"command_{COMMANDS[command]}"
+    who = "Heads only. " if command in HEAD_ONLY_COMMANDS else ""
+    view.__doc__ = (f"Command `{command}`. {who}`If-Match: <version>` makes it conditional; "
+                    "`Idempotency-Key` makes a retry return the first answer.")
+    return view
+
+
+for _name, _schema in COMMAND_SCHEMAS.items():
+    _view = _command_view(_name)
+    _view = _errors(400, 401, 403, 404, 409, 422)(_view)
+    _view = blp.response(200, WrittenCaseSchema)(_view)
+    _view = blp.arguments(_schema)(_view)
+    blp.route(f"/cases/<uuid:case_id>/{_name}", methods=["POST"], endpoint=_view.__name__)(_view)

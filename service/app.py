@@ -1,0 +1,49 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, redirect, url_for
+from flask_smorest import Api
+
+from domain.agencies import default_directory
+from service.api import cases, directory
+from service.api import errors as api_errors
+from service.config import Config
+from service.services import Services
+
+
+def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
+    """Build the web application on the configured store (SPEC §9)."""
+    cfg = config if isinstance(config, Config) else Config(config)
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=cfg.secret_key,
+        TESTING=cfg.testing,
+        API_TITLE="THADS Case Tracker API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="/static/vendor/swagger-ui/",
+        API_SPEC_OPTIONS={
+            "security": [{"bearerAuth": []}],
+            "info": {"description": "Civil judgment enforcement cases (thi hành án dân sự). "
+                                    "Get a token at POST /api/v1/tokens."},
+        },
+    )
+    app.extensions["thads"] = Services.build(cfg, default_directory())
+    api = Api(app)
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    api.register_blueprint(directory.blp)
+    api.register_blueprint(cases.blp)
+    api_errors.register(app)  # after Api(): our JSON error contract replaces flask-smorest's
+
+    @app.get("/")
+    def index() -> Any:
+        return redirect(url_for("api-docs.openapi_swagger_ui"))
+
+    return app

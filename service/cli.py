@@ -1,0 +1,117 @@
+"""The ``thads`` command: serve, seed the demo, manage users, prepare the store."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from domain.access import Role
+from domain.agencies import default_directory
+from domain.errors import CaseError
+from service.config import Config
+from service.errors import ServiceError
+
+
+def _application(config: Config | None = None, *, create_tables: bool = True) -> Any:
+    from service.application import CaseApplication
+
+    cfg = config or Config()
+    return CaseApplication(cfg.database_url, default_directory(), create_tables=create_tables,
+                           snapshot_interval=cfg.snapshot_interval)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """THADS Case Tracker: civil judgment enforcement cases, statistics and reports.
+
+    Configuration comes from the environment: THADS_DATABASE_URL (default a SQLite file
+    under var/), THADS_REDIS_URL, PORT, THADS_SECRET_KEY.
+    """
+
+
+@main.command()
+def init() -> None:
+    """Create the store's tables (run once before starting several processes)."""
+    app = _application()
+    click.echo(f"store ready: {Config().database_url} (log head {app.log_head()})")
+
+
+@main.command()
+@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="127.0.0.1")
+@click.option("--port", type=int, default=lambda: Config().port, show_default="PORT or 8000")
+@click.option("--workers", type=int, default=lambda: int(os.environ.get("WEB_CONCURRENCY", "2")),
+              show_default="WEB_CONCURRENCY or 2")
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the configured store as it is (no seeding), with gunicorn."""
+    from gunicorn.app.base import BaseApplication
+
+    _application().close()  # create tables once, before the workers start
+    os.environ["THADS_CREATE_TABLES"] = "n"
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("worker_class", "sync")
+            self.cfg.set("timeout", 60)
+            self.cfg.set("accesslog", os.environ.get("THADS_ACCESS_LOG") or None)
+
+        def load(self) -> Any:
+            from service.app import create_app
+
+            return create_app()
+
+    click.echo(f"THADS serving on http://{host}:{port}/ ({workers} workers)")
+    Server().run()
+
+
+@main.command()
+@click.option("--seed", type=int, default=2020, show_default=True, help="Random seed")
+@click.option("--scale", type=float, default=1.0, show_default=True,
+              help="Multiply the number of cases (0.1 for a quick demo)")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the store already has events")
+def demo(seed: int, scale: float, if_empty: bool) -> None:
+    """Fill the store with the demo data: Vĩnh Phúc 2020 and other provinces."""
+    from service.demo import seed_demo
+
+    app = _application()
+    if if_empty and app.log_head() > 0:
+        click.echo("store already has data; demo not seeded")
+        return
+    seed_demo(app, seed=seed, scale=scale, echo=click.echo)
+
+
+@main.group()
+def users() -> None:
+    """Manage staff accounts."""
+
+
+@users.command("create")
+@click.option("--username", required=True)
+@click.option("--password", required=True, prompt=True, hide_input=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--agency", required=True, help="Agency code, e.g. CC243")
+@click.option("--name", "full_name", default="", help="Full name")
+def users_create(username: str, password: str, role: str, agency: str, full_name: str) -> None:
+    """Create an account."""
+    app = _application()
+    try:
+        user = app.users.create(username, password, role, agency, full_name)
+    except (CaseError, ServiceError) as error:
+        raise click.ClickException(getattr(error, "message", str(error))) from None
+    click.echo(f"created {user.username} ({user.role}, {user.agency})")
+
+
+@users.command("list")
+def users_list() -> None:
+    """List the accounts."""
+    for user in _application().users.all():
+        state = "" if user.active else " (disabled)"
+        click.echo(f"{user.username:24} {user.role:9} {user.agency:10} {user.full_name}{state}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""Configuration from environment variables (SPEC §9); tests pass a mapping instead."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+DEFAULT_VAR = Path("var")
+
+
+class Config:
+    """Typed settings. Every value can come from the environment or from ``overrides``."""
+
+    def __init__(self, overrides: Mapping[str, Any] | None = None):
+        self._values: dict[str, Any] = dict(os.environ)
+        if overrides:
+            self._values.update(overrides)
+        self.var_dir = Path(self._get("THADS_VAR_DIR", str(DEFAULT_VAR)))
+        self.database_url: str = self._get(
+            "THADS_DATABASE_URL", f"sqlite:///{self.var_dir / 'thads.sqlite'}"
+        )
+        self.redis_url: str | None = self._get("THADS_REDIS_URL") or None
+        self.port: int = self._int("PORT", 8000)
+        self.token_ttl: int = self._int("THADS_TOKEN_TTL", 12 * 3600)
+        self.snapshot_interval: int = self._int("THADS_SNAPSHOT_INTERVAL", 50)
+        self.create_tables: bool = self._bool("THADS_CREATE_TABLES", True)
+        self.testing: bool = self._bool("TESTING", False)
+        self.secret_key: str = self._get("THADS_SECRET_KEY") or self._local_secret()
+
+    def _get(self, key: str, default: str | None = None) -> str | None:
+        value = self._values.get(key)
+        return default if value in (None, "") else str(value)
+
+    def _int(self, key: str, default: int) -> int:
+        raw = self._get(key)
+        if raw is None:
+            return default
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"{key} must be an integer, got {raw!r}") from None
+
+    def _bool(self, key: str, default: bool) -> bool:
+        raw = self._get(key)
+        if raw is None:
+            return default
+        return raw.strip().lower() in ("1", "y", "yes", "true", "on")
+
+    def _local_secret(self) -> str:
+        """With no THADS_SECRET_KEY, keep one in var/ so restarts and sibling processes agree."""
+        path = self.var_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        tmp = path.with_suffix(f".{os.getpid()}")
+        tmp.write_text(key)
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, path)  # atomic: the first process to link wins
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+        return path.read_text().strip()

@@ -1,0 +1,103 @@
+"""The store: how THADS_DATABASE_URL becomes the event store's settings, and a thin
+``Database`` over the same connection pool for the few tables that are not events
+(users, idempotency keys, case-number sequences)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+SQLITE = "sqlite"
+POSTGRES = "postgres"
+
+
+def dialect_of(url: str) -> str:
+    scheme = urlsplit(url).scheme
+    if scheme == "sqlite":
+        return SQLITE
+    if scheme in ("postgresql", "postgres"):
+        return POSTGRES
+    raise ValueError(
+        f"THADS_DATABASE_URL must start with sqlite:/// or postgresql://, got {url!r}"
+    )
+
+
+def eventsourcing_env(url: str, *, create_tables: bool = True) -> dict[str, str]:
+    """The eventsourcing library's environment for a database URL."""
+    parts = urlsplit(url)
+    env = {"CREATE_TABLE": "y" if create_tables else "n"}
+    if dialect_of(url) == SQLITE:
+        path = unquote(parts.path)
+        # sqlite:///relative/path and sqlite:////absolute/path, as in SQLAlchemy.
+        path = path[1:] if path.startswith("/") else path
+        if not path:
+            raise ValueError("a sqlite URL needs a file path: sqlite:///var/thads.sqlite")
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        env.update(PERSISTENCE_MODULE="eventsourcing.sqlite", SQLITE_DBNAME=path,
+                   SQLITE_LOCK_TIMEOUT="30")
+        return env
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    env.update(
+        PERSISTENCE_MODULE="eventsourcing.postgres",
+        POSTGRES_DBNAME=parts.path.lstrip("/") or "postgres",
+        POSTGRES_HOST=parts.hostname or "127.0.0.1",
+        POSTGRES_PORT=str(parts.port or 5432),
+        POSTGRES_USER=unquote(parts.username or "postgres"),
+        POSTGRES_PASSWORD=unquote(parts.password or ""),
+        POSTGRES_POOL_SIZE=query.get("pool_size", "4"),
+        POSTGRES_MAX_OVERFLOW=query.get("max_overflow", "8"),
+        POSTGRES_CONNECT_TIMEOUT=query.get("connect_timeout", "10"),
+        POSTGRES_PRE_PING="y",
+    )
+    return env
+
+
+class Database:
+    """SQL on the event store's own connection pool. Statements use ``%s`` placeholders;
+    on SQLite they are rewritten to ``?``. Rows come back as dicts."""
+
+    def __init__(self, datastore: Any, dialect: str):
+        self.datastore = datastore
+        self.dialect = dialect
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("%s", "?") if self.dialect == SQLITE else sql
+
+    @contextmanager
+    def transaction(self, *, commit: bool = True) -> Iterator[Transaction]:
+        with self.datastore.transaction(commit=commit) as cursor:
+            yield Transaction(cursor, self._sql)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with self.transaction(commit=False) as tx:
+            return tx.query(sql, params)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with self.transaction(commit=True) as tx:
+            return tx.query(sql, params)
+
+    def create(self, statements: Sequence[str]) -> None:
+        with self.transaction(commit=True) as tx:
+            for statement in statements:
+                tx.query(statement)
+
+
+class Transaction:
+    def __init__(self, cursor: Any, translate: Any):
+        # The library wraps sqlite3 cursors; psycopg cursors come as they are.
+        self.cursor = getattr(cursor, "sqlite_cursor", cursor)
+        self._translate = translate
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        self.cursor.execute(self._translate(sql), tuple(params))
+        if self.cursor.description is None:
+            return []
+        return [dict(row) for row in self.cursor.fetchall()]
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
