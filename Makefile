@@ -1,0 +1,35 @@
+# THADS Case Tracker — the two set-up commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+
+.PHONY: install run serve test bench lint clean-store
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test,dev]"
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+## Install, seed the demo when the store is empty, and serve on http://127.0.0.1:$${PORT:-8000}
+run: install
+	$(BIN)/thads demo --if-empty
+	$(BIN)/thads serve
+
+## Install and run the whole test suite (SQLite and PostgreSQL)
+test: install
+	$(BIN)/pytest -q -p no:cacheprovider
+
+## Benchmarks (not tests): figures go to BENCHMARKS.md
+bench: install
+	$(BIN)/python -m bench.run
+
+lint: install
+	$(BIN)/ruff check domain service projections workers tests bench
+
+clean-store:
+	rm -rf var/

@@ -1,0 +1,119 @@
+"""Fixtures shared by every test: the two stores (SQLite file, real PostgreSQL), the Flask
+app and client on a store, users and tokens.
+
+``store_url`` is parametrised so every test that uses it runs on SQLite and on PostgreSQL.
+Under CI (``CI=true``) an unreachable PostgreSQL fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import psycopg
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service.app import create_app
+
+PG_ADMIN_URL = os.environ.get("THADS_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_TEST_DB = os.environ.get("THADS_TEST_PG_DB", "thads_test")
+PG_URL = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_TEST_DB
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+PASSWORD = "correct-horse-1"
+
+
+def _unavailable(what: str, error: Exception) -> None:
+    message = f"{what} is not reachable: {error}"
+    if IN_CI:
+        pytest.fail(f"{message} (CI must run the {what} tests)", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> str:
+    """A database for the tests, created once per session."""
+    try:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (PG_TEST_DB,)).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{PG_TEST_DB}"')
+    except psycopg.OperationalError as error:
+        _unavailable("PostgreSQL", error)
+    return PG_URL
+
+
+def reset_postgres(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()]
+        if tables:
+            conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+    """An empty store: a SQLite file, or the PostgreSQL test database emptied."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/events.sqlite"
+    url = request.getfixturevalue("postgres_database")
+    reset_postgres(url)
+    return url
+
+
+@pytest.fixture
+def app(store_url: str, tmp_path: Any) -> Iterator[Flask]:
+    flask_app = create_app({
+        "THADS_DATABASE_URL": store_url,
+        "THADS_VAR_DIR": str(tmp_path / "var"),
+        "THADS_SECRET_KEY": "test-secret",
+        "TESTING": "1",
+    })
+    yield flask_app
+    flask_app.extensions["thads"].close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., Any]:
+    def make(username: str, role: str = "enforcer", agency: str = "CC243") -> Any:
+        return app.extensions["thads"].cases.users.create(username, PASSWORD, role, agency)
+    return make
+
+
+@pytest.fixture
+def login(client: FlaskClient, make_user: Callable[..., Any]) -> Callable[..., dict[str, str]]:
+    """Create a user (if needed) and answer the headers that authenticate as them."""
+    def headers_for(username: str, role: str = "enforcer", agency: str = "CC243") -> dict[str, str]:
+        if client.application.extensions["thads"].cases.users.get(username) is None:
+            make_user(username, role, agency)
+        response = client.post("/api/v1/tokens", json={"username": username, "password": PASSWORD})
+        assert response.status_code == 201, response.json
+        return {"Authorization": f"Bearer {response.json['token']}"}
+    return headers_for
+
+
+def case_body(**overrides: Any) -> dict[str, Any]:
+    """A valid POST /cases body (Vĩnh Yên, 2020)."""
+    body: dict[str, Any] = {
+        "agency": "CC243",
+        "received_on": "2020-01-02",
+        "initiation": "on_request",
+        "judgment": {"court": "Tòa án nhân dân thành phố Vĩnh Yên", "number": "12/2019/DS-ST",
+                     "date": "2019-12-01", "kind": "civil"},
+        "creditor": {"name": "Ngân hàng Nông nghiệp", "kind": "credit_institution"},
+        "debtor": {"name": "Nguyễn Văn An", "kind": "individual"},
+        "amount_due": 600_000_000,
+    }
+    body.update(overrides)
+    return body
+
+
+def event_count(app: Flask) -> int:
+    return app.extensions["thads"].cases.log_head()
