@@ -41,8 +41,8 @@ def list_cases(app: CaseApplication, actor: Actor, *, page: int, per_page: int,
     if not (stage or state or enforcer or flag):
         start = (page - 1) * per_page
         window = found[start:start + per_page]
-        return [app.repository.get(e.originator_id) for e in window], len(found)
-    cases = [app.repository.get(e.originator_id) for e in found]
+        return [app.load_case(e.originator_id) for e in window], len(found)
+    cases = [app.load_case(e.originator_id) for e in found]
     cases = [c for c in cases if (not stage or c.stage == stage) and (not state or c.state == state)
              and (not enforcer or c.enforcer == enforcer) and (not flag or flag in c.flags)]
     start = (page - 1) * per_page
