@@ -1,0 +1,111 @@
+"""The ``thads`` command line (SPEC §9): help, ``init`` and ``users create``/``list`` against the
+store named by THADS_DATABASE_URL, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from flask import Flask
+
+from service import cli
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture
+def thads(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Invoke]:
+    """Run ``thads ARGS`` with the environment pointing at the test store; the applications the
+    commands open are closed afterwards (each holds a connection pool)."""
+    opened: list[Any] = []
+    original = cli._application
+
+    def tracked(*args: Any, **kwargs: Any) -> Any:
+        application = original(*args, **kwargs)
+        opened.append(application)
+        return application
+
+    monkeypatch.setattr(cli, "_application", tracked)
+    env = {"THADS_DATABASE_URL": store_url, "THADS_SECRET_KEY": "test-secret",
+           "THADS_VAR_DIR": str(tmp_path / "var")}
+
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(cli.main, list(args), env=env)
+
+    yield invoke
+    for application in opened:
+        application.close()
+
+
+def create_args(**options: str) -> list[str]:
+    values = {"username": "u1", "password": "correct-horse-1", "role": "enforcer",
+              "agency": "CC243"}
+    values.update(options)
+    return ["users", "create", *(f"--{k}={v}" for k, v in values.items())]
+
+
+def test_help_lists_the_commands(thads: Invoke) -> None:
+    result = thads("--help")
+    assert result.exit_code == 0, result.output
+    for command in ("serve", "demo", "users", "init"):
+        assert command in result.output
+    assert "THADS_DATABASE_URL" in result.output
+    users_help = thads("users", "--help")
+    assert users_help.exit_code == 0
+    assert "create" in users_help.output and "list" in users_help.output
+
+
+def test_init_prepares_the_store(thads: Invoke) -> None:
+    result = thads("init")
+    assert result.exit_code == 0, result.output
+    assert "store ready" in result.output and "log head 0" in result.output
+
+
+def test_users_create_stores_a_scrypt_hash(thads: Invoke, app: Flask) -> None:
+    result = thads(*create_args(name="Nguyễn Văn Một"))
+    assert result.exit_code == 0, result.output
+    assert "created u1 (enforcer, CC243)" in result.output
+    users = app.extensions["thads"].cases.users
+    user = users.get("u1")
+    assert user is not None and (user.role, user.agency, user.active) == ("enforcer", "CC243", True)
+    assert user.full_name == "Nguyễn Văn Một"
+    stored = users.password_hash("u1")
+    assert stored is not None and stored.startswith("scrypt:") and "correct-horse-1" not in stored
+    assert users.authenticate("u1", "correct-horse-1") == user
+    listed = thads("users", "list")
+    assert listed.exit_code == 0 and "u1" in listed.output and "CC243" in listed.output
+
+
+def test_users_create_logs_in_through_the_api(thads: Invoke, app: Flask) -> None:
+    assert thads(*create_args()).exit_code == 0
+    response = app.test_client().post("/api/v1/tokens",
+                                      json={"username": "u1", "password": "correct-horse-1"})
+    assert response.status_code == 201 and response.get_json()["token"]
+
+
+@pytest.mark.parametrize(("options", "says"), [
+    ({"role": "judge"}, "Invalid value for '--role'"),
+    ({"agency": "XX999"}, "unknown agency 'XX999'"),
+    ({"password": "short"}, "password must be at least 8 characters"),
+    ({"username": "Bad Name!"}, "username must be"),
+], ids=["bad-role", "unknown-agency", "short-password", "bad-username"])
+def test_users_create_refuses_bad_input(thads: Invoke, app: Flask, options: dict[str, str],
+                                        says: str) -> None:
+    result = thads(*create_args(**options))
+    assert result.exit_code != 0
+    assert says in result.output
+    assert app.extensions["thads"].cases.users.count() == 0
+
+
+def test_users_create_refuses_a_duplicate_username(thads: Invoke, app: Flask) -> None:
+    assert thads(*create_args()).exit_code == 0
+    users = app.extensions["thads"].cases.users
+    first_hash = users.password_hash("u1")
+    result = thads(*create_args(password="another-pass-2", role="head", agency="CC244"))
+    assert result.exit_code == 1
+    assert "user u1 already exists" in result.output
+    assert users.count() == 1
+    assert users.get("u1").role == "enforcer" and users.password_hash("u1") == first_hash  # type: ignore[union-attr]
