@@ -143,7 +143,8 @@ def write(results: dict[str, Any], rounds: int, seconds: int) -> None:
         "",
         f"Measured {stamp()} on {machine()}.",
         "",
-        f"`make bench` (or `.venv/bin/python -m bench.run --only commands`): {CASES} cases seeded, each run on a",
+        "`make bench` (or `.venv/bin/python -m bench.run --only commands`): "
+        f"{CASES} cases seeded, each run on a",
         f"fresh copy of that store; `note` commands round-robin over the cases; {CLIENTS} connections from",
         f"`wrk -t1 -c{CLIENTS}` on loopback against gunicorn with 2 sync workers; {rounds} rounds of",
         f"{seconds} s, product and bare alternating; medians of the rounds.",

@@ -17,9 +17,9 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
+from domain import clock
 from domain.access import HEAD_ONLY, Actor, Forbidden, Role
 from domain.agencies import Directory, Level
-from domain import clock
 from domain.case import EnforcementCase
 from domain.checks import check_date
 from domain.errors import CaseNotFound, InvalidValue

@@ -20,12 +20,12 @@ from service.api.base import (
 )
 from service.api.schemas import (
     COMMAND_SCHEMAS,
+    ApiErrorSchema,
     CaseCreateSchema,
     CaseListQuerySchema,
     CaseListSchema,
     CaseQuerySchema,
     CaseSchema,
-    ApiErrorSchema,
     EventSchema,
     WrittenCaseSchema,
 )

@@ -43,7 +43,9 @@ def _http_error(error: HTTPException) -> Response:
     messages = data.get("messages")
     if messages:
         # webargs: {"json": {"field": ["msg"]}} → "amount: Must be greater than or equal to 1."
-        fields = messages.get("json", messages.get("query", messages)) if isinstance(messages, dict) else messages
+        fields = messages
+        if isinstance(messages, dict):
+            fields = messages.get("json", messages.get("query", messages))
         text = "; ".join(_flatten(fields)) or "the request is not valid"
         return error_response(400, "invalid_request", f"invalid request: {text}", {"fields": fields})
     code = (error.name or "error").lower().replace(" ", "_")
@@ -62,8 +64,8 @@ def _flatten(messages: Any, prefix: str = "") -> list[str]:
             out.extend(_flatten(value, f"{name}."))
         return out
     if isinstance(messages, list):
-        return [f"{prefix.rstrip('.') or 'body'}: {m}" if isinstance(m, str) else "; ".join(_flatten(m, prefix))
-                for m in messages]
+        name = prefix.rstrip(".") or "body"
+        return [f"{name}: {m}" if isinstance(m, str) else "; ".join(_flatten(m, prefix)) for m in messages]
     return [f"{prefix.rstrip('.')}: {messages}"]
 
 
