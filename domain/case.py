@@ -558,7 +558,7 @@ class EnforcementCase(Aggregate):
 
     def reassign(self, enforcer: str, by: str, on: date | None = None) -> None:
         """Assign the case to another enforcer (phân công lại)."""
-        self.check_open()
+        self.check_active()
         on = self.check_on(on)
         enforcer = check_text(enforcer, "enforcer", limit=100)
         if enforcer == self.enforcer:
@@ -582,7 +582,7 @@ class EnforcementCase(Aggregate):
 
     def mark_difficult(self, difficult: bool, reason: str, by: str, on: date | None = None) -> None:
         """Mark or unmark the case difficult after review by the Council of Enforcers."""
-        self.check_open()
+        self.check_active()
         on = self.check_on(on)
         if not isinstance(difficult, bool):
             raise InvalidValue("difficult must be true or false", field="difficult")
@@ -601,7 +601,7 @@ class EnforcementCase(Aggregate):
         self, corrects: int, field: str, value: Any, reason: str, by: str, on: date | None = None
     ) -> None:
         """Correct a particular recorded by mistake; the mistaken event stays in the history."""
-        self.check_open()
+        self.check_active()
         on = self.check_on(on)
         if isinstance(corrects, bool) or not isinstance(corrects, int) or not 1 <= corrects <= self.version:
             raise InvalidValue(

@@ -150,6 +150,7 @@ class CaseApplication(Application[UUID]):
         agency = data.get("agency")
         if not isinstance(agency, str):
             raise InvalidValue("agency must be an agency code", field="agency")
+        self.directory.get(agency)
         actor.check_may_create(agency, self.directory)
         on = check_date(data.pop("received_on", None) or clock.today(), "received_on")
         self.directory.check_valid(agency, on)
@@ -183,9 +184,9 @@ class CaseApplication(Application[UUID]):
             raise InvalidValue(f"unknown command {command!r}", field="command")
         for _ in range(SAVE_ATTEMPTS):
             case = self.get_case(actor, case_id)
+            actor.check_may_command(method, case.enforcer)
             if expected_version is not None and case.version != expected_version:
                 raise self._conflict(case, expected_version)
-            actor.check_may_command(method, case.enforcer)
             others = self._prepare(actor, case, method, args)
             result = getattr(case, method)(**args, by=actor.username)
             try:

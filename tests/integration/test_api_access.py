@@ -213,11 +213,6 @@ def test_admin_takes_no_case_actions(app: Flask, client: FlaskClient, login: Log
     refused(app, lambda: client.get(f"{API}/cases/{case_id}", headers=admin), 403, "forbidden")
 
 
-@pytest.mark.xfail(reason="BUG: service/application.py CaseApplication.command checks If-Match "
-                   "(line 186) before the caller's right to command (line 188), so a caller who "
-                   "may never act gets 409 with who changed the case instead of 403; RFC 9110 "
-                   "§13.2.1: preconditions are ignored when the answer would otherwise be 4xx",
-                   strict=True)
 @pytest.mark.parametrize(("user", "role"), [("kt", "auditor"), ("e2", "enforcer")])
 def test_forbidden_caller_gets_403_even_with_a_stale_if_match(
         app: Flask, client: FlaskClient, login: Login, case_id: str, user: str, role: str) -> None:

@@ -225,16 +225,13 @@ def test_create_checks_dates_agency_and_enforcer(app: Flask, api: Api, login: Lo
             field="agency", says="did not exist on 2026-01-05")
     refused(app, lambda: api.create(enforcer="ghost"), 422, "unknown_enforcer", field="enforcer")
     # An enforcer's scope is their office: an unknown code is outside it.
-    refused(app, lambda: api.create(agency="XX999"), 403, "forbidden", field="agency", says="XX999")
+    refused(app, lambda: api.create(agency="XX999"), 422, "unknown_agency", field="agency", says="XX999")
     future = Api(api.client, login("kv1", "enforcer", "T25-KV01"))
     tomorrow = (clock.today() + timedelta(days=1)).isoformat()
     refused(app, lambda: future.create(agency="T25-KV01", received_on=tomorrow), 422,
             "date_out_of_order", says="future")
 
 
-@pytest.mark.xfail(reason="BUG: an unknown agency code on POST /cases answers 403 'outside your "
-                   "scope (VN)' even for a national head; it should be 422 unknown_agency",
-                   strict=True)
 def test_unknown_agency_on_create_is_422_for_a_national_head(app: Flask, client: FlaskClient,
                                                              login: Login) -> None:
     national = Api(client, login("hvn", "head", "VN"))
@@ -307,9 +304,6 @@ def test_case_on_hold_refuses_enforcement_commands(app: Flask, head: Api, hold: 
     assert head.do(cid, "resume")["state"] == "active"
 
 
-@pytest.mark.xfail(reason="BUG: reassign, mark_difficult and correct (domain/case.py) call "
-                   "check_open, not check_active, so a postponed case accepts them; SPEC §3 "
-                   "allows only resume, terminate or note", strict=True)
 @pytest.mark.parametrize("command", sorted(ADMINISTRATIVE))
 def test_postponed_case_refuses_administrative_commands(app: Flask, head: Api, make_user: Any,
                                                         command: str) -> None:
