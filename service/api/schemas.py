@@ -13,10 +13,12 @@ from domain.values import (
     MAX_TEXT,
     AssetKind,
     AuctionOutcome,
+    CaseState,
     CollectionSource,
     Initiation,
     JudgmentKind,
     PartyKind,
+    Stage,
     VerificationResult,
 )
 
@@ -295,8 +297,8 @@ class CaseQuerySchema(Schema):
 
 class CaseListQuerySchema(Schema):
     agency = fields.String()
-    stage = fields.String()
-    state = fields.String()
+    stage = choice(Stage)
+    state = choice(CaseState)
     enforcer = fields.String()
     flag = fields.String(validate=validate.OneOf(["large", "credit_institution", "difficult"]))
     q = fields.String(validate=validate.Length(max=200))
