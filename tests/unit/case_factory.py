@@ -56,6 +56,12 @@ def next_day(case: EnforcementCase, days: int = 1) -> date:
     return case.last_on + timedelta(days=days)
 
 
+def act(command: Callable[..., object], *args: Any, **kwargs: Any) -> Callable[[], object]:
+    """A case's command as a thunk, run by BY on the day after the case's last act."""
+    case = command.__self__  # type: ignore[attr-defined]
+    return lambda: command(*args, by=BY, on=next_day(case), **kwargs)
+
+
 def verified_case(able: bool = True, **overrides: Any) -> EnforcementCase:
     case = received_case(**overrides)
     case.verify("able" if able else "unable", by=BY, on=next_day(case))
@@ -138,8 +144,5 @@ def every_command(case: EnforcementCase, on: date) -> dict[str, Callable[[], obj
     }
 
 
-ENFORCEMENT = ("verify", "seize", "value", "auction", "reduce_price", "hand_to_creditor", "deliver",
-               "collect", "pay_out", "postpone", "suspend", "entrust", "return_request", "close")
-"""Commands refused while a case is postponed or suspended."""
-
-ADMINISTRATIVE = ("reassign", "mark_difficult", "correct")
+HELD_CASE_ACCEPTS = ("resume", "terminate", "note")
+"""A postponed or suspended case refuses every other command (SPEC §3)."""

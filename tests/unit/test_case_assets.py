@@ -2,39 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from domain.errors import AmountExceedsDue, IllegalTransition, InvalidValue, UnknownAsset
 from domain.values import AuctionRecord, Stage
-from tests.unit.case_factory import (
-    BY,
-    case_with_asset,
-    next_day,
-    received_case,
-    refused,
-    verified_case,
-)
+from tests.unit.case_factory import BY, act, case_with_asset, next_day, received_case, refused, verified_case
 
 
-def test_seize_requires_case_verified_able() -> None:
-    for case in (received_case(), verified_case(able=False)):
-        refused(
-            case,
-            lambda c=case: c.seize("Xe ô tô", "vehicle", 1, by=BY, on=next_day(c)),
-            IllegalTransition,
-            rule="not_verified_able",
-        )
+@pytest.mark.parametrize("verified", ["not yet", "unable"])
+def test_seize_requires_case_verified_able(verified: str) -> None:
+    case = received_case() if verified == "not yet" else verified_case(able=False)
+    refused(case, act(case.seize, "Xe ô tô", "vehicle", 1), IllegalTransition, rule="not_verified_able")
 
 
 def test_seize_refused_once_re_verified_unable() -> None:
     case = case_with_asset("seized")
     case.verify("unable", by=BY, on=next_day(case))
-    refused(
-        case,
-        lambda: case.seize("Xe ô tô", "vehicle", 1, by=BY, on=next_day(case)),
-        IllegalTransition,
-        rule="not_verified_able",
-    )
+    refused(case, act(case.seize, "Xe ô tô", "vehicle", 1), IllegalTransition, rule="not_verified_able")
 
 
 def test_seize_adds_numbered_assets_and_reaches_stage_seized() -> None:
@@ -59,14 +45,9 @@ def test_seize_adds_numbered_assets_and_reaches_stage_seized() -> None:
         ("Đất", "land", 1.0, "asset.estimated_value"),
     ],
 )
-def test_seize_refuses_invalid_asset(description: str, kind: str, value: object, field: str) -> None:
+def test_seize_refuses_invalid_asset(description: str, kind: str, value: Any, field: str) -> None:
     case = verified_case()
-    refused(
-        case,
-        lambda: case.seize(description, kind, value, by=BY, on=next_day(case)),  # type: ignore[arg-type]
-        InvalidValue,
-        field=field,
-    )
+    refused(case, act(case.seize, description, kind, value), InvalidValue, field=field)
 
 
 def test_value_sets_the_starting_price() -> None:
@@ -77,24 +58,26 @@ def test_value_sets_the_starting_price() -> None:
     assert case.stage == "seized"
 
 
-@pytest.mark.parametrize(("asset_id", "error"), [(0, UnknownAsset), (2, UnknownAsset), (-1, UnknownAsset),
-                                                 ("1", InvalidValue), (True, InvalidValue), (1.0, InvalidValue)])
-def test_commands_refuse_asset_ids_the_case_does_not_hold(asset_id: object, error: type) -> None:
+@pytest.mark.parametrize(
+    ("asset_id", "error"),
+    [
+        (0, UnknownAsset),
+        (2, UnknownAsset),
+        (-1, UnknownAsset),
+        ("1", InvalidValue),
+        (True, InvalidValue),
+        (1.0, InvalidValue),
+    ],
+)
+def test_commands_refuse_asset_ids_the_case_does_not_hold(asset_id: Any, error: type) -> None:
     case = case_with_asset("seized")
-    refused(
-        case,
-        lambda: case.value(asset_id, 1, by=BY, on=next_day(case)),  # type: ignore[arg-type]
-        error,
-        field="asset_id",
-    )
+    refused(case, act(case.value, asset_id, 1), error, field="asset_id")
 
 
 @pytest.mark.parametrize("price", [0, -1, 1.5, None])
-def test_value_price_must_be_positive(price: object) -> None:
+def test_value_price_must_be_positive(price: Any) -> None:
     case = case_with_asset("seized")
-    refused(
-        case, lambda: case.value(1, price, by=BY, on=next_day(case)), InvalidValue, field="price"  # type: ignore[arg-type]
-    )
+    refused(case, act(case.value, 1, price), InvalidValue, field="price")
 
 
 @pytest.mark.parametrize("status", ["valued", "unsold", "reduced"])
@@ -107,22 +90,13 @@ def test_asset_may_be_valued_again_before_it_is_sold(status: str) -> None:
 @pytest.mark.parametrize("status", ["sold", "delivered"])
 def test_sold_asset_cannot_be_valued(status: str) -> None:
     case = case_with_asset(status)
-    refused(
-        case, lambda: case.value(1, 1, by=BY, on=next_day(case)), IllegalTransition,
-        field="asset_id", rule=f"asset_{status}",
-    )
+    refused(case, act(case.value, 1, 1), IllegalTransition, field="asset_id", rule=f"asset_{status}")
 
 
 @pytest.mark.parametrize("status", ["seized", "unsold", "sold", "delivered"])
 def test_auction_requires_valued_asset(status: str) -> None:
     case = case_with_asset(status)
-    refused(
-        case,
-        lambda: case.auction(1, "failed", by=BY, on=next_day(case)),
-        IllegalTransition,
-        field="asset_id",
-        rule=f"asset_{status}",
-    )
+    refused(case, act(case.auction, 1, "failed"), IllegalTransition, field="asset_id", rule=f"asset_{status}")
 
 
 def test_sold_auction_records_the_sale_and_reaches_stage_auctioned() -> None:
@@ -147,47 +121,36 @@ def test_sale_price_cannot_be_below_starting_price() -> None:
     case = case_with_asset("valued", price=70_000_000)
     refused(
         case,
-        lambda: case.auction(1, "sold", by=BY, on=next_day(case), price=69_999_999),
+        act(case.auction, 1, "sold", price=69_999_999),
         InvalidValue,
         field="price",
         rule="price_below_start",
     )
 
 
-@pytest.mark.parametrize(("outcome", "price", "field"), [
-    ("sold", None, "price"), ("sold", 0, "price"), ("failed", 70_000_000, "price"), ("withdrawn", None, "outcome"),
-])
-def test_auction_refuses_inconsistent_outcome_and_price(outcome: str, price: object, field: str) -> None:
+@pytest.mark.parametrize(
+    ("outcome", "price", "field"),
+    [
+        ("sold", None, "price"),
+        ("sold", 0, "price"),
+        ("failed", 70_000_000, "price"),
+        ("withdrawn", None, "outcome"),
+    ],
+)
+def test_auction_refuses_inconsistent_outcome_and_price(outcome: str, price: Any, field: str) -> None:
     case = case_with_asset("valued", price=70_000_000)
-    refused(
-        case,
-        lambda: case.auction(1, outcome, by=BY, on=next_day(case), price=price),  # type: ignore[arg-type]
-        InvalidValue,
-        field=field,
-    )
+    refused(case, act(case.auction, 1, outcome, price=price), InvalidValue, field=field)
 
 
 def test_reduce_price_requires_a_failed_auction() -> None:
     case = case_with_asset("valued")
-    refused(
-        case,
-        lambda: case.reduce_price(1, 1, by=BY, on=next_day(case)),
-        IllegalTransition,
-        field="asset_id",
-        rule="asset_valued",
-    )
+    refused(case, act(case.reduce_price, 1, 1), IllegalTransition, field="asset_id", rule="asset_valued")
 
 
 @pytest.mark.parametrize("price", [80_000_000, 80_000_001])
 def test_reduced_price_must_be_lower(price: int) -> None:
     case = case_with_asset("unsold", price=80_000_000)
-    refused(
-        case,
-        lambda: case.reduce_price(1, price, by=BY, on=next_day(case)),
-        InvalidValue,
-        field="price",
-        rule="price_not_lower",
-    )
+    refused(case, act(case.reduce_price, 1, price), InvalidValue, field="price", rule="price_not_lower")
 
 
 def test_reduced_price_opens_a_new_auction() -> None:
@@ -203,19 +166,11 @@ def test_reduced_price_opens_a_new_auction() -> None:
 def test_hand_to_creditor_needs_failed_auction_at_reduced_price() -> None:
     case = case_with_asset("unsold")
     refused(
-        case,
-        lambda: case.hand_to_creditor(1, 1, by=BY, on=next_day(case)),
-        IllegalTransition,
-        field="asset_id",
-        rule="price_not_reduced",
+        case, act(case.hand_to_creditor, 1, 1), IllegalTransition, field="asset_id", rule="price_not_reduced"
     )
     case.reduce_price(1, 70_000_000, by=BY, on=next_day(case))
     refused(  # reduced but not yet offered again at that price
-        case,
-        lambda: case.hand_to_creditor(1, 1, by=BY, on=next_day(case)),
-        IllegalTransition,
-        field="asset_id",
-        rule="asset_valued",
+        case, act(case.hand_to_creditor, 1, 1), IllegalTransition, field="asset_id", rule="asset_valued"
     )
 
 
@@ -232,19 +187,12 @@ def test_hand_to_creditor_counts_as_collected_and_paid_out() -> None:
 
 def test_creditor_takes_the_asset_at_most_at_its_last_starting_price() -> None:
     case = case_with_asset("reduced", price=80_000_000)
-    refused(
-        case, lambda: case.hand_to_creditor(1, 72_000_001, by=BY, on=next_day(case)), InvalidValue, field="price"
-    )
+    refused(case, act(case.hand_to_creditor, 1, 72_000_001), InvalidValue, field="price")
 
 
 def test_hand_to_creditor_cannot_exceed_amount_due() -> None:
     case = case_with_asset("reduced", price=80_000_000, amount_due=50_000_000)
-    refused(
-        case,
-        lambda: case.hand_to_creditor(1, 50_000_001, by=BY, on=next_day(case)),
-        AmountExceedsDue,
-        field="price",
-    )
+    refused(case, act(case.hand_to_creditor, 1, 50_000_001), AmountExceedsDue, field="price")
     case.hand_to_creditor(1, 50_000_000, by=BY, on=next_day(case))
     assert case.outstanding == 0
 
@@ -259,7 +207,7 @@ def test_hand_to_creditor_refused_after_a_failed_auction_at_a_new_valuation() ->
     case = case_with_asset("reduced", price=80_000_000)
     case.value(1, 90_000_000, by=BY, on=next_day(case))
     case.auction(1, "failed", by=BY, on=next_day(case))
-    refused(case, lambda: case.hand_to_creditor(1, 50_000_000, by=BY, on=next_day(case)), IllegalTransition)
+    refused(case, act(case.hand_to_creditor, 1, 50_000_000), IllegalTransition)
 
 
 def test_deliver_hands_a_sold_asset_to_its_buyer() -> None:
@@ -273,10 +221,7 @@ def test_deliver_hands_a_sold_asset_to_its_buyer() -> None:
 @pytest.mark.parametrize("status", ["seized", "valued", "unsold", "delivered"])
 def test_deliver_requires_a_sold_asset(status: str) -> None:
     case = case_with_asset(status)
-    refused(
-        case, lambda: case.deliver(1, by=BY, on=next_day(case)), IllegalTransition,
-        field="asset_id", rule=f"asset_{status}",
-    )
+    refused(case, act(case.deliver, 1), IllegalTransition, field="asset_id", rule=f"asset_{status}")
 
 
 def test_stage_never_goes_back() -> None:

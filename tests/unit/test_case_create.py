@@ -86,7 +86,7 @@ def test_business_date_of_today_is_accepted() -> None:
 
 
 @pytest.mark.parametrize("on", [datetime(2019, 10, 1, 8, 0), "2019-10-01", 20191001])
-def test_business_date_must_be_a_date(on: object) -> None:
+def test_business_date_must_be_a_date(on: Any) -> None:
     with pytest.raises(InvalidValue) as caught:
         received_case(on=on)
     assert caught.value.field == "on"
@@ -167,7 +167,6 @@ def test_entrusted_case_remembers_the_agency_it_came_from() -> None:
     assert case.entrusted_from == "HCM-Q1"
 
 
-
 # -------------------------------------------------------------- verification
 
 
@@ -189,14 +188,15 @@ def test_verification_may_be_repeated() -> None:
     assert case.stage == "verified"
 
 
-@pytest.mark.parametrize(("result", "findings", "field"), [
-    ("maybe", None, "result"), (None, None, "result"), ("able", 42, "findings"), ("able", "x" * 2001, "findings"),
-])
-def test_verify_refuses_invalid_input(result: object, findings: object, field: str) -> None:
+@pytest.mark.parametrize(
+    ("result", "findings", "field"),
+    [
+        ("maybe", None, "result"),
+        (None, None, "result"),
+        ("able", 42, "findings"),
+        ("able", "x" * 2001, "findings"),
+    ],
+)
+def test_verify_refuses_invalid_input(result: Any, findings: Any, field: str) -> None:
     case = received_case()
-    refused(
-        case,
-        lambda: case.verify(result, by=BY, on=START, findings=findings),  # type: ignore[arg-type]
-        InvalidValue,
-        field=field,
-    )
+    refused(case, lambda: case.verify(result, by=BY, on=START, findings=findings), InvalidValue, field=field)
