@@ -141,9 +141,10 @@ class EnforcementCase(Aggregate):
         self.agency = agency
         self.received_on = on
         self.initiation = initiation
-        self.judgment = judgment
-        self.creditor = creditor
-        self.debtor = debtor
+        # Copies: a later correction must never reach into the event's own attributes.
+        self.judgment = dict(judgment)
+        self.creditor = dict(creditor)
+        self.debtor = dict(debtor)
         self.amount_due = amount_due
         self.obligation = obligation
         self.enforcer = enforcer
@@ -295,6 +296,7 @@ class EnforcementCase(Aggregate):
         asset.valuation = price
         asset.valued_on = on
         asset.starting_price = price
+        asset.price_reductions = 0  # reductions count from the latest valuation
         asset.status = AssetStatus.VALUED.value
         self.last_on = on
 
@@ -493,6 +495,7 @@ class EnforcementCase(Aggregate):
         self.check_active()
         on = self.check_on(on)
         to_agency = check_text(to_agency, "to_agency", limit=50)
+        new_case = check_text(new_case, "new_case", limit=100)
         if to_agency == self.agency:
             raise InvalidValue("a case cannot be entrusted to its own agency", field="to_agency")
         self._entrusted(to_agency, new_case, self.outstanding, on, by)
@@ -643,13 +646,13 @@ class EnforcementCase(Aggregate):
             if value > self.received_on:
                 raise DateOutOfOrder("the judgment date cannot be after the case was received", field="value")
             return value
-        return check_text(value, "value", limit=300)
+        return check_text(value, "value", limit=100 if field == "judgment.number" else 300)
 
     @event("Corrected")
     def _corrected(self, corrects: int, field: str, value: Any, reason: str, on: date, by: str) -> None:
         if "." in field:
             part, key = field.split(".")
-            getattr(self, part)[key] = value
+            setattr(self, part, {**getattr(self, part), key: value})
         else:
             setattr(self, field, value)
         self.corrections += 1

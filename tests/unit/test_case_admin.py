@@ -189,20 +189,11 @@ def test_correct_needs_a_reason() -> None:
     refused(case, act(case.correct, 1, "debtor.name", "A", " "), InvalidValue, field="reason")
 
 
-@pytest.mark.xfail(
-    reason="BUG: a correction of judgment.number accepts up to 300 characters where receive() allows 100",
-    strict=True,
-)
 def test_correction_applies_the_limits_of_receive() -> None:
     case = received_case()
     refused(case, act(case.correct, 1, "judgment.number", "x" * 101, "sai"), InvalidValue)
 
 
-@pytest.mark.xfail(
-    reason="BUG: _corrected mutates the judgment/creditor/debtor dict in place, and "
-    "that dict is the Received event's own payload, so the mistaken event is rewritten",
-    strict=True,
-)
 def test_correction_leaves_the_corrected_event_unchanged() -> None:
     case = received_case()
     case.correct(1, "creditor.name", "Trần Thị Bích", "sai tên", by=BY, on=START)

@@ -197,12 +197,6 @@ def test_hand_to_creditor_cannot_exceed_amount_due() -> None:
     assert case.outstanding == 0
 
 
-@pytest.mark.xfail(
-    reason="BUG: hand_to_creditor only checks price_reductions > 0, which value() never resets; "
-    "after a re-valuation the creditor may take an asset whose last failed auction was at a "
-    "fresh, unreduced valuation",
-    strict=True,
-)
 def test_hand_to_creditor_refused_after_a_failed_auction_at_a_new_valuation() -> None:
     case = case_with_asset("reduced", price=80_000_000)
     case.value(1, 90_000_000, by=BY, on=next_day(case))

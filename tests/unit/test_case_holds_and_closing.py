@@ -166,11 +166,6 @@ def test_case_cannot_be_entrusted_to_its_own_agency() -> None:
     refused(case, act(case.entrust, "HN-BADINH", "1"), InvalidValue, field="to_agency")
 
 
-@pytest.mark.xfail(
-    reason="BUG: entrust() does not check new_case at all: None, blank or non-text references "
-    "to the receiving agency's case are recorded",
-    strict=True,
-)
 @pytest.mark.parametrize("new_case", [None, "  ", 42])
 def test_entrust_requires_a_reference_to_the_new_case(new_case: Any) -> None:
     case = verified_case()
