@@ -20,7 +20,7 @@ def create() -> Flask:
 
     @app.post("/bare/<uuid:case_id>")
     def bare(case_id: UUID) -> Any:
-        case = cases.repository.get(case_id)
+        case: Any = cases.repository.get(case_id)
         case._note_added("bench", date.today(), "bench")
         cases.save(case)
         return {"version": case.version}

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from domain import clock
@@ -81,13 +80,15 @@ class CaseApplication(Application[UUID]):
 
     def __init__(self, database_url: str, directory: Directory, *, create_tables: bool = True,
                  snapshot_interval: int = 50, env: dict[str, str] | None = None):
-        self.snapshotting_intervals = {EnforcementCase: snapshot_interval}
-        self.snapshotting_projectors = {EnforcementCase: project_case}
+        # Per instance: the interval is configuration (THADS_SNAPSHOT_INTERVAL).
+        self.snapshotting_intervals = {EnforcementCase: snapshot_interval}  # type: ignore[misc]
+        self.snapshotting_projectors = {EnforcementCase: project_case}  # type: ignore[misc]
         settings = eventsourcing_env(database_url, create_tables=create_tables)
         settings.update(env or {})
         super().__init__(settings)
         self.directory = directory
-        self.db = Database(self.recorder.datastore, dialect_of(database_url))
+        datastore = cast(Any, self.recorder).datastore  # both recorders of SQLite and PostgreSQL
+        self.db = Database(datastore, dialect_of(database_url))
         if create_tables:
             self.db.create(users.SCHEMA + numbers.SCHEMA + idempotency.SCHEMA)
         self.users = UserStore(self.db, directory)
@@ -111,7 +112,7 @@ class CaseApplication(Application[UUID]):
             case = self._as_of(case_id, as_of)
         return case
 
-    def history(self, actor: Actor, case_id: UUID) -> list[DomainEventProtocol[UUID]]:
+    def history(self, actor: Actor, case_id: UUID) -> list[Any]:
         self.get_case(actor, case_id)
         return list(self.events.get(case_id))
 
@@ -134,6 +135,7 @@ class CaseApplication(Application[UUID]):
 
     def _as_of(self, case_id: UUID, as_of: datetime) -> EnforcementCase:
         case: Any = None
+        event: Any
         for event in self.events.get(case_id):
             if event.timestamp > as_of:
                 break
@@ -209,7 +211,7 @@ class CaseApplication(Application[UUID]):
         case.check_active()
         on = case.check_on(args.get("on"))
         args["on"] = on
-        target = self.directory.check_valid(args.get("to_agency"), on, field="to_agency")
+        target = self.directory.check_valid(str(args.get("to_agency", "")), on, field="to_agency")
         if target.level == Level.NATIONAL:
             raise InvalidValue("a case is entrusted to a province or an office", field="to_agency")
         new_case = EnforcementCase.receive(
@@ -233,7 +235,7 @@ class CaseApplication(Application[UUID]):
             )
 
     def _conflict(self, case: EnforcementCase, expected: int) -> VersionConflict:
-        last = next(iter(self.events.get(case.id, desc=True, limit=1)))
+        last: Any = next(iter(self.events.get(case.id, desc=True, limit=1)))
         by = getattr(last, "by", None)
         return VersionConflict(
             f"the case is at version {case.version}, not {expected}: {by} changed it at "

@@ -75,13 +75,17 @@ def serve(host: str, port: int, workers: int) -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing when the store already has events")
 def demo(seed: int, scale: float, if_empty: bool) -> None:
     """Fill the store with the demo data: Vĩnh Phúc 2020 and other provinces."""
-    from service.demo import seed_demo
+    from service.demo import DEMO_PASSWORD, demo_logins, seed_demo
 
     app = _application()
     if if_empty and app.log_head() > 0:
-        click.echo("store already has data; demo not seeded")
-        return
-    seed_demo(app, seed=seed, scale=scale, echo=click.echo)
+        click.echo("The store already has data; the demo was not seeded again.")
+    else:
+        seed_demo(app, seed=seed, scale=scale, echo=click.echo)
+    app.close()
+    click.echo(f"\nDemo logins (password {DEMO_PASSWORD}):")
+    for username, role, agency in demo_logins():
+        click.echo(f"  {username:22} {role:9} {agency}")
 
 
 @main.group()

@@ -18,9 +18,9 @@ class Config:
         self._values: dict[str, Any] = dict(os.environ)
         if overrides:
             self._values.update(overrides)
-        self.var_dir = Path(self._get("THADS_VAR_DIR", str(DEFAULT_VAR)))
-        self.database_url: str = self._get(
-            "THADS_DATABASE_URL", f"sqlite:///{self.var_dir / 'thads.sqlite'}"
+        self.var_dir = Path(self._get("THADS_VAR_DIR") or DEFAULT_VAR)
+        self.database_url: str = (
+            self._get("THADS_DATABASE_URL") or f"sqlite:///{self.var_dir / 'thads.sqlite'}"
         )
         self.redis_url: str | None = self._get("THADS_REDIS_URL") or None
         self.port: int = self._int("PORT", 8000)

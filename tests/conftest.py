@@ -94,8 +94,9 @@ def login(client: FlaskClient, make_user: Callable[..., Any]) -> Callable[..., d
         if client.application.extensions["thads"].cases.users.get(username) is None:
             make_user(username, role, agency)
         response = client.post("/api/v1/tokens", json={"username": username, "password": PASSWORD})
-        assert response.status_code == 201, response.json
-        return {"Authorization": f"Bearer {response.json['token']}"}
+        body = response.get_json()
+        assert response.status_code == 201, body
+        return {"Authorization": f"Bearer {body['token']}"}
     return headers_for
 
 

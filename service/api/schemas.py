@@ -48,8 +48,8 @@ def text(limit: int = MAX_TEXT, **kwargs: Any) -> fields.String:
 
 
 class StrictBoolean(fields.Boolean):
-    truthy = frozenset({True})
-    falsy = frozenset({False})
+    truthy: set[object] = {True}  # noqa: RUF012 (marshmallow's own class attributes)
+    falsy: set[object] = {False}  # noqa: RUF012
 
 
 class CommandSchema(Schema):
