@@ -51,7 +51,7 @@ def eventsourcing_env(url: str, *, create_tables: bool = True) -> dict[str, str]
         POSTGRES_POOL_SIZE=query.get("pool_size", "4"),
         POSTGRES_MAX_OVERFLOW=query.get("max_overflow", "8"),
         POSTGRES_CONNECT_TIMEOUT=query.get("connect_timeout", "10"),
-        POSTGRES_PRE_PING="y",
+        POSTGRES_PRE_PING=query.get("pre_ping", "n"),
     )
     return env
 
@@ -73,8 +73,13 @@ class Database:
             yield Transaction(cursor, self._sql)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        with self.transaction(commit=False) as tx:
-            return tx.query(sql, params)
+        """One read statement. On PostgreSQL it runs in autocommit mode: one round trip
+        instead of three (BEGIN, SELECT, ROLLBACK)."""
+        if self.dialect == SQLITE:
+            with self.transaction(commit=False) as tx:
+                return tx.query(sql, params)
+        with self.datastore.get_connection() as conn:
+            return Transaction(conn.cursor(), self._sql).query(sql, params)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         with self.transaction(commit=True) as tx:
