@@ -26,6 +26,7 @@ test: install
 
 ## Benchmarks (not tests): figures go to BENCHMARKS.md
 bench: install
+	@command -v wrk >/dev/null || apt-get install -y -q wrk
 	$(BIN)/python -m bench.run
 
 lint: install
