@@ -15,47 +15,8 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from werkzeug.test import TestResponse
 
 from service.application import COMMANDS
-from tests.conftest import case_body, event_count
-
-API = "/api/v1"
-Login = Callable[..., dict[str, str]]
-
-BODIES: dict[str, dict[str, Any]] = {
-    "verify": {"result": "able"},
-    "seize": {"asset": {"description": "Xe ô tô", "kind": "vehicle", "estimated_value": 100}},
-    "value": {"asset_id": 1, "price": 100},
-    "auction": {"asset_id": 1, "outcome": "sold", "price": 100},
-    "reduce-price": {"asset_id": 1, "price": 50},
-    "hand-to-creditor": {"asset_id": 1, "price": 50},
-    "deliver": {"asset_id": 1},
-    "collect": {"amount": 1, "source": "voluntary"},
-    "pay-out": {"amount": 1},
-    "postpone": {"reason": "lý do"},
-    "suspend": {"reason": "lý do"},
-    "resume": {},
-    "entrust": {"to_agency": "CC244"},
-    "terminate": {"reason": "lý do"},
-    "return-request": {"reason": "lý do"},
-    "close": {},
-    "reassign": {"enforcer": "e2"},
-    "note": {"text": "ghi chú"},
-    "mark-difficult": {"difficult": True, "reason": "Hội đồng CHV"},
-    "correct": {"corrects": 1, "field": "amount_due", "value": 1000, "reason": "nhầm"},
-}
-"""A body of the right shape for every command, so a refusal comes from access, not shape."""
-
-
-def refused(app: Flask, send: Callable[[], TestResponse], status: int, code: str,
-            says: str = "") -> None:
-    """The request is refused with ``status`` and the error envelope, and writes no event."""
-    before = event_count(app)
-    response = send()
-    assert response.status_code == status, response.get_data(as_text=True)
-    error = response.get_json()["error"]
-    assert set(error) == {"code", "message", "details"}
-    assert error["code"] == code, error
-    assert says.lower() in error["message"].lower(), error
-    assert event_count(app) == before
+from tests.conftest import case_body
+from tests.integration.api_helpers import API, BODIES, Login, refused
 
 
 def js(response: TestResponse) -> Any:

@@ -5,12 +5,11 @@ events, from JSON snapshots) rebuilds exactly the live state."""
 from __future__ import annotations
 
 import copy
-from dataclasses import fields
 from datetime import date, timedelta
 from typing import Any, ClassVar
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import JSONTranscoder, Transcoding
+from eventsourcing.persistence import JSONTranscoder
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
@@ -18,7 +17,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from domain import clock
 from domain.case import CORRECTABLE_FIELDS, EnforcementCase
 from domain.errors import CaseError, IllegalTransition
-from domain.values import MAX_AMOUNT, Asset, AuctionRecord, CaseState, Stage
+from domain.values import MAX_AMOUNT, CaseState, Stage
+from service.transcodings import register_all
 from tests.unit.case_factory import (
     BY,
     HELD_CASE_ACCEPTS,
@@ -32,37 +32,12 @@ from tests.unit.case_factory import (
 TODAY = clock.today()
 
 
-class DateAsISO(Transcoding):
-    type = date
-    name = "date_iso"
-
-    def encode(self, obj: date) -> str:
-        return obj.isoformat()
-
-    def decode(self, data: str) -> date:
-        return date.fromisoformat(data)
-
-
-class DataclassAsDict(Transcoding):
-    """Fields one level deep; nested dates and records go through their own transcodings."""
-
-    def __init__(self, cls: type) -> None:
-        self.type, self.name = cls, f"test_{cls.__name__}"
-
-    def encode(self, obj: Any) -> dict[str, Any]:
-        return {f.name: getattr(obj, f.name) for f in fields(obj)}
-
-    def decode(self, data: dict[str, Any]) -> Any:
-        return self.type(**data)
-
-
 class CaseStore(Application):
     env: ClassVar[dict[str, str]] = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
-        for transcoding in (DateAsISO(), DataclassAsDict(Asset), DataclassAsDict(AuctionRecord)):
-            transcoder.register(transcoding)
+        register_all(transcoder)  # the production transcodings of the domain's value types
 
 
 bad_texts = st.sampled_from(["", "   ", None, 7, "x" * 2001])
