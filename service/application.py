@@ -189,8 +189,9 @@ class CaseApplication(Application[UUID]):
             actor.check_may_command(method, case.enforcer)
             if expected_version is not None and case.version != expected_version:
                 raise self._conflict(case, expected_version)
-            others = self._prepare(actor, case, method, args)
-            result = getattr(case, method)(**args, by=actor.username)
+            given = dict(args)  # _prepare may add to it; a retry starts from the request
+            others = self._prepare(actor, case, method, given)
+            result = getattr(case, method)(**given, by=actor.username)
             try:
                 recordings = self.save(case, *others)
             except IntegrityError:
