@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from werkzeug.security import generate_password_hash
 
@@ -28,8 +29,8 @@ VP_OFFICES = ("vinhyen", "phucyen", "binhxuyen", "lapthach", "songlo", "tamduong
 
 
 class Seeded:
-    def __init__(self, path: Path, *, existing_admin: bool = False, scale: float = SCALE):
-        self.app = CaseApplication(f"sqlite:///{path}/demo.sqlite", default_directory())
+    def __init__(self, url: str, *, existing_admin: bool = False, scale: float = SCALE):
+        self.app = CaseApplication(url, default_directory())
         if existing_admin:
             self.app.users.create("admin", "another-password", "admin", "VN", "Quản trị")
         self.messages: list[str] = []
@@ -49,14 +50,23 @@ def cheap_passwords() -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, cheap_passwords: None) -> Seeded:
-    return Seeded(tmp_path_factory.mktemp("demo"))
+def demo(tmp_path_factory: pytest.TempPathFactory, cheap_passwords: None) -> Iterator[Seeded]:
+    seeded = Seeded(f"sqlite:///{tmp_path_factory.mktemp('demo')}/demo.sqlite")
+    yield seeded
+    seeded.app.close()
 
 
 @pytest.fixture(scope="module")
-def demo_again(tmp_path_factory: pytest.TempPathFactory, cheap_passwords: None) -> Seeded:
-    """A second store seeded with the same seed, where one demo login already existed."""
-    return Seeded(tmp_path_factory.mktemp("again"), existing_admin=True)
+def demo_again(postgres_database: str, cheap_passwords: None) -> Iterator[Seeded]:
+    """The same seed on the other store (PostgreSQL, a database of its own), where one demo
+    login already existed."""
+    url = postgres_database.rsplit("/", 1)[0] + "/thads_test_demo"
+    with psycopg.connect(postgres_database.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS thads_test_demo WITH (FORCE)")
+        conn.execute("CREATE DATABASE thads_test_demo")
+    seeded = Seeded(url, existing_admin=True)
+    yield seeded
+    seeded.app.close()
 
 
 def comparable(events: list[Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -194,7 +204,7 @@ def test_vinh_phuc_ranks_about_12th_by_cases_and_15th_by_money(demo: Seeded) -> 
 @pytest.mark.slow
 def test_at_a_larger_scale_the_figures_match_the_article(
         tmp_path: Path, cheap_passwords: None) -> None:
-    seeded = Seeded(tmp_path, scale=0.3)
+    seeded = Seeded(f"sqlite:///{tmp_path}/demo.sqlite", scale=0.3)
     vp = figures(seeded.cases, seeded.app.directory, VINH_PHUC, START, END)
     assert vp.rate("cases") == pytest.approx(69.0, abs=1)
     assert vp.rate("money") == pytest.approx(25.3, abs=1)
