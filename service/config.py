@@ -28,6 +28,8 @@ class Config:
         self.snapshot_interval: int = self._int("THADS_SNAPSHOT_INTERVAL", 50)
         self.create_tables: bool = self._bool("THADS_CREATE_TABLES", True)
         self.testing: bool = self._bool("TESTING", False)
+        # Bring the read models up to date inside each write request (tests; one process).
+        self.inline_projections: bool = self._bool("THADS_INLINE_PROJECTIONS", False)
         self.secret_key: str = self._get("THADS_SECRET_KEY") or self._local_secret()
 
     def _get(self, key: str, default: str | None = None) -> str | None:

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.agencies import Directory
+from projections import all_projections
+from projections.reading import ReadModels
+from projections.registry import Registry
+from projections.runner import Runner
 from service.application import CaseApplication
 from service.auth import Tokens
 from service.config import Config
@@ -18,17 +22,23 @@ class Services:
     cases: CaseApplication
     tokens: Tokens
     idempotency: IdempotencyStore
+    read_models: ReadModels
 
     @classmethod
     def build(cls, config: Config, directory: Directory) -> Services:
         cases = CaseApplication(config.database_url, directory, create_tables=config.create_tables,
                                 snapshot_interval=config.snapshot_interval)
+        registry = Registry(cases.db, all_projections())
+        if config.create_tables:
+            registry.create_tables()
         return cls(
             config=config,
             directory=directory,
             cases=cases,
             tokens=Tokens(config.secret_key, config.token_ttl, cases.users),
             idempotency=IdempotencyStore(cases.db),
+            read_models=ReadModels(registry, Runner(cases, registry),
+                                   inline=config.inline_projections),
         )
 
     def close(self) -> None:

@@ -103,6 +103,15 @@ class Transaction:
             return []
         return [dict(row) for row in self.cursor.fetchall()]
 
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run a statement; answers the number of rows it changed."""
+        self.cursor.execute(self._translate(sql), tuple(params))
+        return int(self.cursor.rowcount)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self.cursor.executemany(self._translate(sql), [tuple(r) for r in rows])
+
     def one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
         rows = self.query(sql, params)
         return rows[0] if rows else None

@@ -69,6 +69,7 @@ def app(store_url: str, tmp_path: Any) -> Iterator[Flask]:
         "THADS_DATABASE_URL": store_url,
         "THADS_VAR_DIR": str(tmp_path / "var"),
         "THADS_SECRET_KEY": "test-secret",
+        "THADS_INLINE_PROJECTIONS": "y",
         "TESTING": "1",
     })
     yield flask_app

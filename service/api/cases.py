@@ -48,6 +48,7 @@ def _errors(*statuses: int) -> Any:
 
 
 def written(status: int, result: Written) -> Response:
+    services().read_models.after_write()
     body = _written_schema.dump(result.case)
     body["position"] = result.position
     if isinstance(result.result, int):

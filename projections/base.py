@@ -1,0 +1,82 @@
+"""What a read model is: a named projection of the event log into tables of the same database.
+
+A projection declares its tables (DDL with ``{name}`` placeholders for the physical table
+names) and applies batches of events inside a transaction the runner opens; the runner
+commits the batch together with the projection's tracking position, so a view never shows
+an event twice or skips one. Physical tables carry a generation number: a rebuild fills a
+new generation while readers keep using the active one, then switches.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from service.store import Transaction
+
+
+@dataclass(frozen=True)
+class Positioned:
+    """A decoded event with its position in the log (its notification id)."""
+
+    position: int
+    event: Any
+
+    @property
+    def topic(self) -> str:
+        return type(self.event).__name__
+
+
+class Names(Mapping[str, str]):
+    """Logical table name → physical table name of one generation of one projection."""
+
+    def __init__(self, projection: str, generation: int, tables: Sequence[str]):
+        self.projection = projection
+        self.generation = generation
+        self._names = {t: f"rm_{projection}_g{generation}_{t}" for t in tables}
+
+    def __getitem__(self, table: str) -> str:
+        return self._names[table]
+
+    def __iter__(self) -> Any:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+class Projection(ABC):
+    """A read model. Subclasses set ``name``, ``version`` and ``tables`` and implement
+    ``apply``. ``state`` is a cache the projection may keep across batches of one runner
+    (for example the per-case rows it needs again soon); the runner empties it whenever it
+    cannot be sure the cache matches the tables (another process advanced the position)."""
+
+    name: ClassVar[str]
+    version: ClassVar[int] = 1
+    """Bump when the tables or the meaning of ``apply`` change: the runner then refuses to
+    follow the old generation and asks for ``thads project --rebuild``."""
+    tables: ClassVar[dict[str, list[str]]]
+    """Logical table name → DDL statements; ``{t}`` is the physical name of that table and
+    ``{<logical name>}`` that of any table of the projection, e.g.
+    ``"CREATE INDEX {t}_stage ON {t} (stage)"``."""
+
+    app: Any = None
+    """The CaseApplication, bound by the runner: for the rare event that needs a case's
+    earlier events (``self.app.events.get(case_id, lte=version)``), e.g. a correction."""
+
+    def bind(self, app: Any) -> None:
+        self.app = app
+
+    def schema(self, names: Names) -> list[str]:
+        statements = []
+        for table, ddl in self.tables.items():
+            for statement in ddl:
+                statements.append(statement.format(t=names[table], **dict(names)))
+        return statements
+
+    @abstractmethod
+    def apply(self, tx: Transaction, names: Names, events: Sequence[Positioned],
+              state: dict[str, Any]) -> None:
+        """Apply a batch of events (in log order) inside ``tx``."""

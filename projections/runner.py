@@ -1,0 +1,250 @@
+"""The projection runner: reads the event log from each read model's tracking position and
+applies it in batches, each batch committed with the new position in one transaction.
+
+On PostgreSQL it follows new events through the eventsourcing library's subscription (LISTEN/
+NOTIFY); the SQLite recorder has no subscriptions, so there it polls the notification log.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from eventsourcing.projection import ApplicationSubscription
+
+from projections.base import Names, Positioned, Projection
+from projections.registry import Generation, Registry
+
+log = logging.getLogger(__name__)
+
+BATCH = 1000
+READ_PAGE = 5000
+
+
+class PositionMoved(Exception):
+    """Another process advanced a read model while this runner was applying a batch."""
+
+
+@dataclass
+class Target:
+    projection: Projection
+    generation: int
+    names: Names
+    position: int
+    state: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return self.projection.name, self.generation
+
+
+class Runner:
+    def __init__(self, app: Any, registry: Registry, *, batch: int = BATCH):
+        self.app = app
+        self.registry = registry
+        self.batch = batch
+        for projection in registry.projections.values():
+            projection.bind(app)
+        self._targets: dict[tuple[str, int], Target] = {}
+
+    # ------------------------------------------------------------ targets
+
+    def target(self, generation: Generation) -> Target:
+        key = (generation.projection, generation.generation)
+        target = self._targets.get(key)
+        if target is None or target.position != generation.position:
+            # Unknown, or moved by someone else: any cached state may be stale.
+            target = Target(self.registry.projections[generation.projection], generation.generation,
+                            self.registry.names(generation.projection, generation.generation),
+                            generation.position)
+            self._targets[key] = target
+        return target
+
+    def active_targets(self, only: Sequence[str] | None = None) -> list[Target]:
+        targets = []
+        for name, projection in self.registry.projections.items():
+            if only is not None and name not in only:
+                continue
+            generation = self.registry.ensure_active(projection)
+            if generation.version != projection.version:
+                log.warning("read model %s is version %s but the code is version %s: it needs "
+                            "`thads project --rebuild %s`", name, generation.version,
+                            projection.version, name)
+                continue
+            targets.append(self.target(generation))
+        return targets
+
+    # ------------------------------------------------------------ processing
+
+    def read(self, after: int, limit: int) -> list[Positioned]:
+        notifications = self.app.recorder.select_notifications(after + 1, limit)
+        return [Positioned(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
+
+    def apply(self, targets: Sequence[Target], events: Sequence[Positioned]) -> None:
+        """Apply events to every target that has not seen them, in one transaction."""
+        if not events:
+            return
+        new = events[-1].position
+        pending = [t for t in targets if t.position < new]
+        if not pending:
+            return
+        try:
+            with self.app.db.transaction() as tx:
+                for target in pending:
+                    if not Registry.advance(tx, target.projection.name, target.generation,
+                                            target.position, new):
+                        raise PositionMoved(target.projection.name)
+                    fresh = [e for e in events if e.position > target.position]
+                    target.projection.apply(tx, target.names, fresh, target.state)
+        except PositionMoved:
+            for target in pending:
+                self._targets.pop(target.key, None)
+            raise
+        except Exception:
+            for target in pending:
+                target.state.clear()  # the transaction rolled back; the cache may be ahead
+            raise
+        for target in pending:
+            target.position = new
+
+    def step(self, targets: Sequence[Target]) -> int:
+        """One batch for the targets furthest behind; answers how many events it read."""
+        if not targets:
+            return 0
+        low = min(t.position for t in targets)
+        events = self.read(low, self.batch)
+        if not events:
+            return 0
+        behind = [t for t in targets if t.position == low]
+        self.apply(behind, events)
+        return len(events)
+
+    def catch_up(self, only: Sequence[str] | None = None, *,
+                 progress: Callable[[int], Any] | None = None) -> int:
+        """Apply everything recorded so far to the active read models; answers the events read.
+        Safe to call from several processes at once."""
+        total = 0
+        while True:
+            try:
+                n = self.step(self.active_targets(only))
+            except PositionMoved:
+                continue  # someone else applied that batch; start again from their position
+            if n == 0:
+                return total
+            total += n
+            if progress is not None:
+                progress(n)
+
+    # ------------------------------------------------------------ rebuild
+
+    def rebuild(self, name: str, *, progress: Callable[[int], Any] | None = None,
+                fresh: bool = False) -> Generation:
+        """Fill a new generation from the start of the log while the active one keeps serving,
+        then make it active. A rebuild that was interrupted continues where it stopped."""
+        projection = self.registry.projections[name]
+        if fresh:
+            self.registry.discard_building(projection)
+        generation = self.registry.start_building(projection)
+        target = self.target(generation)
+        head = self.app.log_head()
+        while True:
+            if target.position >= head:
+                head = self.app.log_head()
+                if target.position >= head:
+                    break
+            events = self.read(target.position, self.batch)
+            if not events:
+                break
+            self.apply([target], events)
+            if progress is not None:
+                progress(len(events))
+        self.registry.activate(name, generation.generation)
+        return generation
+
+    # ------------------------------------------------------------ following
+
+    def follow(self, stop: threading.Event, *, poll: float = 0.05,
+               only: Sequence[str] | None = None) -> None:
+        """Keep the read models current until ``stop`` is set."""
+        if self._supports_subscriptions():
+            self._follow_subscription(stop, only)
+        else:
+            self._follow_polling(stop, poll, only)
+
+    def _supports_subscriptions(self) -> bool:
+        return self.app.db.dialect == "postgres"
+
+    def _follow_polling(self, stop: threading.Event, poll: float, only: Sequence[str] | None) -> None:
+        while not stop.is_set():
+            try:
+                if self.catch_up(only) == 0:
+                    stop.wait(poll)
+            except Exception:
+                log.exception("projection runner failed; retrying in 1 s")
+                stop.wait(1.0)
+
+    def _follow_subscription(self, stop: threading.Event, only: Sequence[str] | None) -> None:
+        while not stop.is_set():
+            try:
+                self.catch_up(only)
+                targets = self.active_targets(only)
+                self._drain(targets, stop)
+            except PositionMoved:
+                continue
+            except Exception:
+                log.exception("projection runner failed; retrying in 1 s")
+                stop.wait(1.0)
+
+    def _drain(self, targets: list[Target], stop: threading.Event) -> None:
+        """Apply events as the subscription delivers them, batching what has arrived, until
+        stopped or until the set of active generations changes (checked every second)."""
+        if not targets:
+            stop.wait(1.0)
+            return
+        start = min(t.position for t in targets)
+        inbox: queue.Queue[Positioned | BaseException] = queue.Queue(maxsize=self.batch * 4)
+        subscription = ApplicationSubscription(self.app, gt=start)
+
+        def pull() -> None:
+            try:
+                for event, tracking in subscription:
+                    inbox.put(Positioned(tracking.notification_id, event))
+            except BaseException as error:  # noqa: BLE001 — handed to the main loop
+                inbox.put(error)
+
+        puller = threading.Thread(target=pull, name="projection-subscription", daemon=True)
+        puller.start()
+        checked = time.monotonic()
+        generations = {t.key for t in targets}
+        try:
+            while not stop.is_set():
+                try:
+                    first = inbox.get(timeout=0.2)
+                except queue.Empty:
+                    first = None
+                batch: list[Positioned] = []
+                item = first
+                while item is not None:
+                    if isinstance(item, BaseException):
+                        raise item
+                    batch.append(item)
+                    if len(batch) >= self.batch:
+                        break
+                    try:
+                        item = inbox.get_nowait()
+                    except queue.Empty:
+                        item = None
+                if batch:
+                    self.apply(targets, batch)
+                if time.monotonic() - checked > 1.0:
+                    checked = time.monotonic()
+                    current = {t.key for t in self.active_targets(only)}
+                    if current != generations:
+                        return
+        finally:
+            subscription.stop()
