@@ -1,0 +1,186 @@
+"""The projection runner: exactly-once batches committed with their position, restarts that
+continue, rebuilds into a new generation while the old one serves, several runners at once."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from datetime import date
+from typing import Any
+
+import pytest
+
+from domain.agencies import default_directory
+from domain.case import EnforcementCase
+from projections.base import Names, Positioned, Projection
+from projections.registry import ACTIVE, RETIRED, Registry
+from projections.runner import Runner
+from service.application import CaseApplication
+from service.store import Transaction
+
+
+class Counting(Projection):
+    """Counts events per topic, and keeps every position it saw (to catch duplicates)."""
+
+    name = "counting"
+    tables = {  # noqa: RUF012
+        "topics": ["CREATE TABLE IF NOT EXISTS {t} (topic TEXT PRIMARY KEY, n BIGINT NOT NULL)"],
+        "seen": ["CREATE TABLE IF NOT EXISTS {t} (position BIGINT PRIMARY KEY)"],
+    }
+
+    def apply(self, tx: Transaction, names: Names, events: Sequence[Positioned],
+              state: dict[str, Any]) -> None:
+        counts: dict[str, int] = {}
+        for e in events:
+            counts[e.topic] = counts.get(e.topic, 0) + 1
+        tx.executemany(f"INSERT INTO {names['topics']} (topic, n) VALUES (%s, %s) ON CONFLICT (topic)"
+                       f" DO UPDATE SET n = {names['topics']}.n + excluded.n", list(counts.items()))
+        tx.executemany(f"INSERT INTO {names['seen']} (position) VALUES (%s)",
+                       [(e.position,) for e in events])
+
+
+def receive(app: CaseApplication, n: int, start: int = 0) -> None:
+    """``n`` cases, each received and verified, saved many at a time."""
+    cases = []
+    for i in range(start, start + n):
+        case = EnforcementCase.receive(
+            number=f"{i}/2020", agency="CC243", on=date(2020, 1, 2), initiation="ex_officio",
+            judgment={"court": "TAND", "number": f"{i}/HS", "date": date(2019, 12, 1), "kind": "criminal"},
+            creditor={"name": "Nhà nước", "kind": "state"}, debtor={"name": f"Bị án {i}", "kind": "individual"},
+            amount_due=1000, by="test")
+        case.verify("able", by="test", on=date(2020, 1, 3))
+        cases.append(case)
+    app.save(*cases)
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[tuple[CaseApplication, Registry, Runner]]:
+    app = CaseApplication(store_url, default_directory())
+    registry = Registry(app.db, [Counting()])
+    registry.create_tables()
+    yield app, registry, Runner(app, registry, batch=7)
+    app.close()
+
+
+def counts(app: CaseApplication, registry: Registry) -> dict[str, int]:
+    names = registry.active_names("counting", max_age=0)
+    return {r["topic"]: int(r["n"]) for r in app.db.query(f"SELECT topic, n FROM {names['topics']}")}
+
+
+def test_catch_up_applies_every_event_once_in_batches(store: Any) -> None:
+    app, registry, runner = store
+    receive(app, 10)
+    assert runner.catch_up() == 20
+    assert counts(app, registry) == {"Received": 10, "Verified": 10}
+    assert registry.positions() == {"counting": app.log_head()}
+    assert runner.catch_up() == 0
+
+
+def test_a_new_runner_continues_where_the_last_one_stopped(store: Any) -> None:
+    app, registry, runner = store
+    receive(app, 5)
+    runner.catch_up()
+    receive(app, 3, start=5)
+    fresh = Runner(app, Registry(app.db, [Counting()]), batch=4)
+    assert fresh.catch_up() == 6
+    assert counts(app, registry) == {"Received": 8, "Verified": 8}
+
+
+def test_a_batch_that_fails_commits_nothing(store: Any) -> None:
+    app, registry, runner = store
+    receive(app, 3)
+
+    class Failing(Counting):
+        def apply(self, tx: Transaction, names: Names, events: Sequence[Positioned],
+                  state: dict[str, Any]) -> None:
+            super().apply(tx, names, events, state)
+            raise RuntimeError("boom")
+
+    broken = Runner(app, Registry(app.db, [Failing()]), batch=100)
+    with pytest.raises(RuntimeError):
+        broken.catch_up()
+    assert registry.positions() == {"counting": 0}
+    assert counts(app, registry) == {}
+
+
+def test_runners_racing_never_apply_an_event_twice(store: Any) -> None:
+    app, registry, _ = store
+    receive(app, 60)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            Runner(app, Registry(app.db, [Counting()]), batch=5).catch_up()
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    names = registry.active_names("counting", max_age=0)
+    seen = app.db.query(f"SELECT COUNT(*) AS n FROM {names['seen']}")[0]["n"]
+    assert int(seen) == 120 == app.log_head()
+    assert counts(app, registry) == {"Received": 60, "Verified": 60}
+
+
+def test_rebuild_fills_a_new_generation_while_the_old_one_serves(store: Any) -> None:
+    app, registry, runner = store
+    receive(app, 10)
+    runner.catch_up()
+    old = registry.active("counting")
+    served: list[dict[str, int]] = []
+
+    def progress(_: int) -> None:
+        served.append(counts(app, registry))  # readers still see the complete old generation
+
+    new = runner.rebuild("counting", progress=progress)
+    assert served and all(s == {"Received": 10, "Verified": 10} for s in served)
+    assert new.generation == old.generation + 1
+    statuses = {g.generation: g.status for g in registry.generations("counting")}
+    assert statuses == {old.generation: RETIRED, new.generation: ACTIVE}
+    assert counts(app, registry) == {"Received": 10, "Verified": 10}
+    assert registry.positions() == {"counting": app.log_head()}
+
+
+def test_an_interrupted_rebuild_continues_on_restart(store: Any) -> None:
+    app, registry, runner = store
+    receive(app, 10)
+    runner.catch_up()
+
+    class Interrupt(Exception):
+        pass
+
+    def stop_after_two_batches(_: int, calls: list[int] = []) -> None:  # noqa: B006
+        calls.append(1)
+        if len(calls) == 2:
+            raise Interrupt
+
+    with pytest.raises(Interrupt):
+        runner.rebuild("counting", progress=stop_after_two_batches)
+    building = registry.building("counting")
+    assert building is not None and 0 < building.position < app.log_head()
+    restarted = Runner(app, Registry(app.db, [Counting()]), batch=7)
+    new = restarted.rebuild("counting")
+    assert new.generation == building.generation
+    assert counts(app, registry) == {"Received": 10, "Verified": 10}
+
+
+def test_follow_keeps_up_until_stopped(store: Any) -> None:
+    app, registry, runner = store
+    stop = threading.Event()
+    thread = threading.Thread(target=runner.follow, args=(stop,), kwargs={"poll": 0.01})
+    thread.start()
+    try:
+        receive(app, 5)
+        for _ in range(200):
+            if registry.positions().get("counting") == app.log_head():
+                break
+            stop.wait(0.05)
+        assert counts(app, registry) == {"Received": 5, "Verified": 5}
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
