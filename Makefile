@@ -18,7 +18,7 @@ install: $(STAMP)
 ## Install, seed the demo when the store is empty, and serve on http://127.0.0.1:$${PORT:-8000}
 run: install
 	$(BIN)/thads demo --if-empty
-	$(BIN)/thads serve
+	$(BIN)/thads run
 
 ## Install and run the whole test suite (SQLite and PostgreSQL)
 test: install

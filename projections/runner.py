@@ -79,6 +79,11 @@ class Runner:
             targets.append(self.target(generation))
         return targets
 
+    def outdated(self) -> list[str]:
+        """Read models whose active generation was built by another version of the code."""
+        return [name for name, projection in self.registry.projections.items()
+                if self.registry.ensure_active(projection).version != projection.version]
+
     # ------------------------------------------------------------ processing
 
     def read(self, after: int, limit: int) -> list[Positioned]:
@@ -193,14 +198,14 @@ class Runner:
             try:
                 self.catch_up(only)
                 targets = self.active_targets(only)
-                self._drain(targets, stop)
+                self._drain(targets, stop, only)
             except PositionMoved:
                 continue
             except Exception:
                 log.exception("projection runner failed; retrying in 1 s")
                 stop.wait(1.0)
 
-    def _drain(self, targets: list[Target], stop: threading.Event) -> None:
+    def _drain(self, targets: list[Target], stop: threading.Event, only: Sequence[str] | None) -> None:
         """Apply events as the subscription delivers them, batching what has arrived, until
         stopped or until the set of active generations changes (checked every second)."""
         if not targets:
@@ -214,7 +219,7 @@ class Runner:
             try:
                 for event, tracking in subscription:
                     inbox.put(Positioned(tracking.notification_id, event))
-            except BaseException as error:  # noqa: BLE001 — handed to the main loop
+            except BaseException as error:
                 inbox.put(error)
 
         puller = threading.Thread(target=pull, name="projection-subscription", daemon=True)
@@ -245,6 +250,10 @@ class Runner:
                     checked = time.monotonic()
                     current = {t.key for t in self.active_targets(only)}
                     if current != generations:
+                        return
+                    # A notification sent before the subscription's LISTEN took effect is
+                    # lost; when idle, compare with the log head and catch up if behind.
+                    if inbox.empty() and self.app.log_head() > min(t.position for t in targets):
                         return
         finally:
             subscription.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from typing import Any
 
@@ -13,6 +14,18 @@ from domain.agencies import default_directory
 from domain.errors import CaseError
 from service.config import Config
 from service.errors import ServiceError
+
+
+def _prepare_store() -> int:
+    """Create every table (events, users, read models) once; answers the log head."""
+    from projections.processes import runner_for
+
+    app = _application()
+    try:
+        runner_for(app)
+        return int(app.log_head())
+    finally:
+        app.close()
 
 
 def _application(config: Config | None = None, *, create_tables: bool = True) -> Any:
@@ -35,20 +48,30 @@ def main() -> None:
 @main.command()
 def init() -> None:
     """Create the store's tables (run once before starting several processes)."""
-    app = _application()
-    click.echo(f"store ready: {Config().database_url} (log head {app.log_head()})")
+    click.echo(f"store ready: {Config().database_url} (log head {_prepare_store()})")
+
+
+def _web_options(command: Any) -> Any:
+    command = click.option("--workers", type=int,
+                           default=lambda: int(os.environ.get("WEB_CONCURRENCY", "2")),
+                           show_default="WEB_CONCURRENCY or 2")(command)
+    command = click.option("--port", type=int, default=lambda: Config().port,
+                           show_default="PORT or 8000")(command)
+    return click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"),
+                        show_default="HOST or 127.0.0.1")(command)
 
 
 @main.command()
-@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="127.0.0.1")
-@click.option("--port", type=int, default=lambda: Config().port, show_default="PORT or 8000")
-@click.option("--workers", type=int, default=lambda: int(os.environ.get("WEB_CONCURRENCY", "2")),
-              show_default="WEB_CONCURRENCY or 2")
+@_web_options
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the configured store as it is (no seeding), with gunicorn."""
+    _serve(host, port, workers)
+
+
+def _serve(host: str, port: int, workers: int) -> None:
     from gunicorn.app.base import BaseApplication
 
-    _application().close()  # create tables once, before the workers start
+    _prepare_store()  # create tables once, before the workers start
     os.environ["THADS_CREATE_TABLES"] = "n"
 
     class Server(BaseApplication):  # type: ignore[misc]
@@ -66,6 +89,54 @@ def serve(host: str, port: int, workers: int) -> None:
 
     click.echo(f"THADS serving on http://{host}:{port}/ ({workers} workers)")
     Server().run()
+
+
+@main.command()
+@_web_options
+def run(host: str, port: int, workers: int) -> None:
+    """Everything on one machine: the web server and, beside it, the projection runner."""
+    _prepare_store()
+    runner = subprocess.Popen([sys.executable, "-m", "service.cli", "project"])
+    try:
+        _serve(host, port, workers)
+    finally:
+        runner.terminate()
+        try:
+            runner.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            runner.kill()
+
+
+@main.command()
+@click.option("--rebuild", metavar="NAME",
+              help="Rebuild one read model (or 'all') from the start of the log into a new "
+                   "generation while the current one keeps serving, then exit.")
+@click.option("--fresh", is_flag=True, help="With --rebuild: start again instead of continuing "
+                                            "an interrupted rebuild.")
+@click.option("--once", is_flag=True, help="Catch up with the log, then exit.")
+def project(rebuild: str | None, fresh: bool, once: bool) -> None:
+    """Keep the read models (case list, statistics, bottlenecks) current with the event log."""
+    from projections.processes import follow_forever, rebuild_with_progress, runner_for
+
+    runner = runner_for(_application())
+    names = list(runner.registry.projections)
+    if rebuild:
+        chosen = names if rebuild == "all" else [rebuild]
+        unknown = [n for n in chosen if n not in names]
+        if unknown:
+            raise click.BadParameter(f"unknown read model {unknown[0]!r}; one of {', '.join(names)} "
+                                     "or all", param_hint="--rebuild")
+        for name in chosen:
+            rebuild_with_progress(runner, name, fresh=fresh)
+        return
+    for name in runner.outdated():
+        click.echo(f"read model {name} was built by an older version of the code: rebuilding it")
+        rebuild_with_progress(runner, name, fresh=False)
+    if once:
+        caught = runner.catch_up()
+        click.echo(f"read models caught up: {caught} events applied; positions {runner.registry.positions()}")
+        return
+    follow_forever(runner)
 
 
 @main.command()

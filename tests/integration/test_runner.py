@@ -184,3 +184,23 @@ def test_follow_keeps_up_until_stopped(store: Any) -> None:
         stop.set()
         thread.join(timeout=10)
     assert not thread.is_alive()
+
+
+def test_follow_switches_to_a_rebuilt_generation(store: Any) -> None:
+    app, registry, runner = store
+    receive(app, 3)
+    stop = threading.Event()
+    thread = threading.Thread(target=runner.follow, args=(stop,), kwargs={"poll": 0.01})
+    thread.start()
+    try:
+        Runner(app, Registry(app.db, [Counting()]), batch=50).rebuild("counting")
+        stop.wait(1.5)  # the follower notices the new generation within a second
+        receive(app, 4, start=3)
+        for _ in range(200):
+            if registry.positions().get("counting") == app.log_head():
+                break
+            stop.wait(0.05)
+        assert counts(app, registry) == {"Received": 7, "Verified": 7}
+    finally:
+        stop.set()
+        thread.join(timeout=10)
