@@ -110,14 +110,14 @@ def _ddl() -> list[str]:
         + (" PRIMARY KEY" if name == "case_id" else "" if name in _NULLABLE else " NOT NULL")
         for name in COLUMNS)
     return [
-        f"CREATE TABLE {{t}} (\n    {columns}\n)",
-        "CREATE INDEX {t}_agency ON {t} (agency, received_on)",
-        "CREATE INDEX {t}_received ON {t} (received_on)",
-        "CREATE INDEX {t}_waiting ON {t} (finished, last_on)",
-        "CREATE INDEX {t}_stage ON {t} (stage)",
-        "CREATE INDEX {t}_state ON {t} (state)",
-        "CREATE INDEX {t}_enforcer ON {t} (enforcer)",
-        "CREATE INDEX {t}_number ON {t} (number_key)",
+        f"CREATE TABLE IF NOT EXISTS {{t}} (\n    {columns}\n)",
+        "CREATE INDEX IF NOT EXISTS {t}_agency ON {t} (agency, received_on)",
+        "CREATE INDEX IF NOT EXISTS {t}_received ON {t} (received_on)",
+        "CREATE INDEX IF NOT EXISTS {t}_waiting ON {t} (finished, last_on)",
+        "CREATE INDEX IF NOT EXISTS {t}_stage ON {t} (stage)",
+        "CREATE INDEX IF NOT EXISTS {t}_state ON {t} (state)",
+        "CREATE INDEX IF NOT EXISTS {t}_enforcer ON {t} (enforcer)",
+        "CREATE INDEX IF NOT EXISTS {t}_number ON {t} (number_key)",
     ]
 
 
@@ -244,8 +244,9 @@ class CasesProjection(Projection):
               state: dict[str, Any]) -> None:
         cache: OrderedDict[str, Summary] = state.setdefault("rows", OrderedDict())
         table = names["summary"]
-        batch = [(p.position, p.event, str(p.event.originator_id)) for p in events
-                 if isinstance(p.event, EnforcementCase.Event)]
+        batch: list[tuple[int, Any, str]] = [
+            (p.position, p.event, str(p.event.originator_id)) for p in events
+            if isinstance(p.event, EnforcementCase.Event)]
         self._load(tx, table, cache, batch)
         changed: dict[str, Summary] = {}
         for position, event, case_id in batch:

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from flask import Response
 from flask.views import MethodView
+from marshmallow import RAISE
 
 from service.api.base import (
     ERRORS,
@@ -18,12 +19,11 @@ from service.api.base import (
     jsonable,
     services,
 )
+from service.api.case_list import CaseListArgsSchema, CaseListPageSchema, case_list
 from service.api.schemas import (
     COMMAND_SCHEMAS,
     ApiErrorSchema,
     CaseCreateSchema,
-    CaseListQuerySchema,
-    CaseListSchema,
     CaseQuerySchema,
     CaseSchema,
     EventSchema,
@@ -58,15 +58,13 @@ def written(status: int, result: Written) -> Response:
 
 @blp.route("/cases")
 class Cases(MethodView):
-    @blp.arguments(CaseListQuerySchema, location="query")
-    @blp.response(200, CaseListSchema)
+    @blp.arguments(CaseListArgsSchema, location="query", unknown=RAISE)
+    @blp.response(200, CaseListPageSchema)
     @_errors(400, 401, 403)
+    @blp.alt_response(503, schema=ApiErrorSchema, description="The list did not reach min_position in time")
     def get(self, query: dict[str, Any]) -> Any:
-        """List the cases in your scope, with filters and paging."""
-        page, per_page = query.pop("page"), query.pop("per_page")
-        items, total = services().cases.list_cases(current_actor(), page=page, per_page=per_page,
-                                                   **query)
-        return {"items": items, "total": total, "page": page, "per_page": per_page}
+        """List the cases in your scope: filters, search, sorting and paging."""
+        return case_list(query)
 
     @blp.arguments(CaseCreateSchema)
     @blp.response(201, WrittenCaseSchema)

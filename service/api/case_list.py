@@ -1,0 +1,79 @@
+"""``GET /cases`` (SPEC §8): the schemas of its query string and answer, and the view's body,
+which reads the case-summary read model (``projections.case_query``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from domain.values import CaseState, Stage
+from projections.case_query import FLAGS, SORTS, check_reader, list_cases
+from service.api.base import current_actor, services
+
+READ_MODEL = "cases"
+
+
+class CaseListArgsSchema(Schema):
+    agency = fields.String(validate=validate.Length(min=1, max=50), metadata={
+        "description": "Agency code: that agency and those below it (must be in your scope)"})
+    stage = fields.String(validate=validate.OneOf([s.value for s in Stage]))
+    state = fields.String(validate=validate.OneOf([s.value for s in CaseState]))
+    enforcer = fields.String(validate=validate.Length(min=1, max=100),
+                             metadata={"description": "Username of the assigned enforcer"})
+    flag = fields.String(validate=validate.OneOf(FLAGS))
+    q = fields.String(validate=validate.Length(max=200), metadata={
+        "description": "Case number or party name; case and Vietnamese diacritics are ignored"})
+    sort = fields.String(validate=validate.OneOf(list(SORTS)), load_default="-received_on", metadata={
+        "description": "`-` for descending. `-days_waiting`: open cases waiting longest since their "
+                       "latest act first; finished cases come after open ones in both directions"})
+    page = fields.Integer(validate=validate.Range(min=1, max=1_000_000), load_default=1)
+    per_page = fields.Integer(validate=validate.Range(min=1, max=200), load_default=50)
+    min_position = fields.Integer(validate=validate.Range(min=0), metadata={
+        "description": "Wait (briefly) until the list reflects this log position"})
+
+
+class CaseListItemSchema(Schema):
+    id = fields.String()
+    number = fields.String()
+    agency = fields.String()
+    enforcer = fields.String(allow_none=True)
+    stage = fields.String()
+    state = fields.String()
+    outcome = fields.String(allow_none=True)
+    able = fields.Boolean(allow_none=True, metadata={"description": "Latest verification"})
+    amount_due = fields.Integer()
+    collected = fields.Integer()
+    paid_out = fields.Integer()
+    outstanding = fields.Integer()
+    flags = fields.List(fields.String())
+    received_on = fields.Date()
+    last_on = fields.Date(metadata={"description": "Business date of the latest act"})
+    closed_on = fields.Date(allow_none=True)
+    days_waiting = fields.Integer(allow_none=True, metadata={
+        "description": "Days since the latest act; null once the case is finished"})
+    creditor_name = fields.String()
+    debtor_name = fields.String()
+    version = fields.Integer()
+
+
+class CaseListPageSchema(Schema):
+    items = fields.List(fields.Nested(CaseListItemSchema))
+    total = fields.Integer(metadata={"description": "Cases matching, on every page"})
+    page = fields.Integer()
+    per_page = fields.Integer()
+    position = fields.Integer(metadata={"description": "Log position the list reflects"})
+
+
+def case_list(query: dict[str, Any]) -> dict[str, Any]:
+    """One page of the caller's cases, once the read model has reached ``min_position``."""
+    actor = current_actor()
+    check_reader(actor)
+    query = dict(query)
+    min_position = query.pop("min_position", None)
+    found = services()
+    found.read_models.wait_for(min_position, [READ_MODEL])
+    listed = list_cases(found.cases.db, found.read_models.names(READ_MODEL), found.directory, actor,
+                        **query)
+    return {"items": listed.items, "total": listed.total, "page": query["page"],
+            "per_page": query["per_page"], "position": listed.position}
