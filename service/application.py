@@ -22,7 +22,7 @@ from domain.agencies import Directory, Level
 from domain.case import EnforcementCase
 from domain.checks import check_date
 from domain.errors import CaseNotFound, InvalidValue
-from service import case_list, idempotency, numbers, users
+from service import idempotency, numbers, users
 from service.errors import DuplicateCase, VersionConflict
 from service.numbers import CaseNumbers
 from service.store import Database, dialect_of, eventsourcing_env
@@ -115,9 +115,6 @@ class CaseApplication(Application[UUID]):
     def history(self, actor: Actor, case_id: UUID) -> list[Any]:
         self.get_case(actor, case_id)
         return list(self.events.get(case_id))
-
-    def list_cases(self, actor: Actor, **filters: Any) -> tuple[list[EnforcementCase], int]:
-        return case_list.list_cases(self, actor, **filters)
 
     def log_head(self) -> int:
         return self.recorder.max_notification_id() or 0
