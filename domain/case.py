@@ -87,13 +87,17 @@ class EnforcementCase(Aggregate):
         obligation: str | None = None,
         enforcer: str | None = None,
         entrusted_from: str | None = None,
+        requested_on: date | None = None,
     ) -> EnforcementCase:
-        """Accept a case (thụ lý) under a judgment; ``on`` is the date of acceptance."""
+        """Accept a case (thụ lý) under a judgment; ``on`` is the date of acceptance and
+        ``requested_on`` the date the request or the judgment reached the agency (default
+        ``on``), where the time limit for the enforcement decision starts."""
         on = _check_business_date(on, previous=None)
         number = check_text(number, "number", limit=50)
         agency = check_text(agency, "agency", limit=50)
         initiation = check_choice(initiation, Initiation, "initiation")
         judgment = _check_judgment(judgment, on)
+        requested_on = _check_requested_on(requested_on, judgment["date"], on)
         creditor = _check_party(creditor, "creditor")
         debtor = _check_party(debtor, "debtor")
         amount_due = check_amount(amount_due, "amount_due", minimum=0)
@@ -119,6 +123,7 @@ class EnforcementCase(Aggregate):
             enforcer=enforcer,
             entrusted_from=entrusted_from,
             by=by,
+            requested_on=requested_on,
         )
 
     @event("Received")
@@ -136,10 +141,12 @@ class EnforcementCase(Aggregate):
         enforcer: str | None,
         entrusted_from: str | None,
         by: str,
+        requested_on: date | None = None,  # absent from events stored before it existed
     ) -> None:
         self.number = number
         self.agency = agency
         self.received_on = on
+        self.requested_on = requested_on or on
         self.initiation = initiation
         # Copies: a later correction must never reach into the event's own attributes.
         self.judgment = dict(judgment)
@@ -444,33 +451,47 @@ class EnforcementCase(Aggregate):
         self.paid_out += amount
         self.last_on = on
 
-    def postpone(self, reason: str, by: str, on: date | None = None) -> None:
-        """Postpone enforcement (hoãn thi hành án) on a legal ground."""
-        self._hold(CaseState.POSTPONED, reason, by, on)
+    def postpone(self, reason: str, by: str, on: date | None = None, until: date | None = None) -> None:
+        """Postpone enforcement (hoãn thi hành án) on a legal ground; ``until`` is when the
+        ground is expected to end, if known."""
+        self._hold(CaseState.POSTPONED, reason, by, on, until)
 
-    def suspend(self, reason: str, by: str, on: date | None = None) -> None:
-        """Suspend enforcement (tạm đình chỉ thi hành án) on a legal ground."""
-        self._hold(CaseState.SUSPENDED, reason, by, on)
+    def suspend(self, reason: str, by: str, on: date | None = None, until: date | None = None) -> None:
+        """Suspend enforcement (tạm đình chỉ thi hành án) on a legal ground; ``until`` as for
+        a postponement."""
+        self._hold(CaseState.SUSPENDED, reason, by, on, until)
 
-    def _hold(self, state: CaseState, reason: str, by: str, on: date | None) -> None:
+    def _hold(self, state: CaseState, reason: str, by: str, on: date | None, until: date | None) -> None:
         self.check_active()
         on = self.check_on(on)
         reason = check_text(reason, "reason")
+        if until is not None:
+            until = check_date(until, "until")
+            if until < on:
+                raise DateOutOfOrder(
+                    f"the ground cannot end ({until.isoformat()}) before the {state.value} case is "
+                    f"held ({on.isoformat()})",
+                    field="until",
+                )
         if state == CaseState.POSTPONED:
-            self._postponed(reason, on, by)
+            self._postponed(reason, on, by, until)
         else:
-            self._suspended(reason, on, by)
+            self._suspended(reason, on, by, until)
 
+    # ``until`` defaults to None: events stored before it existed lack it.
     @event("Postponed")
-    def _postponed(self, reason: str, on: date, by: str) -> None:
-        self.state = CaseState.POSTPONED.value
-        self.hold = {"kind": CaseState.POSTPONED.value, "reason": reason, "since": on}
-        self.last_on = on
+    def _postponed(self, reason: str, on: date, by: str, until: date | None = None) -> None:
+        self._held(CaseState.POSTPONED, reason, on, until)
 
     @event("Suspended")
-    def _suspended(self, reason: str, on: date, by: str) -> None:
-        self.state = CaseState.SUSPENDED.value
-        self.hold = {"kind": CaseState.SUSPENDED.value, "reason": reason, "since": on}
+    def _suspended(self, reason: str, on: date, by: str, until: date | None = None) -> None:
+        self._held(CaseState.SUSPENDED, reason, on, until)
+
+    def _held(self, state: CaseState, reason: str, on: date, until: date | None) -> None:
+        self.state = state.value
+        self.hold = {"kind": state.value, "reason": reason, "since": on}
+        if until is not None:
+            self.hold["until"] = until
         self.last_on = on
 
     def resume(self, by: str, on: date | None = None) -> None:
@@ -688,6 +709,27 @@ def _check_business_date(on: object, previous: date | None) -> date:
             field="on",
         )
     return on
+
+
+def _check_requested_on(requested_on: object, judged_on: date, received_on: date) -> date | None:
+    """When the request (or, ex officio, the judgment) reached the agency: on or after the
+    judgment, never after the case was received."""
+    if requested_on is None:
+        return None
+    requested_on = check_date(requested_on, "requested_on")
+    if requested_on > received_on:
+        raise DateOutOfOrder(
+            f"the request ({requested_on.isoformat()}) cannot reach the agency after the case was "
+            f"received ({received_on.isoformat()})",
+            field="requested_on",
+        )
+    if requested_on < judged_on:
+        raise DateOutOfOrder(
+            f"the request ({requested_on.isoformat()}) cannot precede the judgment "
+            f"({judged_on.isoformat()})",
+            field="requested_on",
+        )
+    return requested_on
 
 
 def _check_judgment(judgment: object, received_on: date) -> dict[str, Any]:

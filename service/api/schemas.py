@@ -102,6 +102,12 @@ class ReasonSchema(CommandSchema):
     reason = text(required=True, metadata={"description": "A legal ground code or free text"})
 
 
+class HoldCommandSchema(ReasonSchema):
+    until = fields.Date(load_default=None, allow_none=True,
+                        metadata={"description": "When the ground is expected to end (not before `on`); "
+                                                 "5 working days later the case is due to resume"})
+
+
 class EntrustSchema(CommandSchema):
     to_agency = text(50, required=True)
 
@@ -137,8 +143,8 @@ COMMAND_SCHEMAS: dict[str, type[Schema]] = {
     "deliver": AssetRefSchema,
     "collect": CollectSchema,
     "pay-out": PayOutSchema,
-    "postpone": ReasonSchema,
-    "suspend": ReasonSchema,
+    "postpone": HoldCommandSchema,
+    "suspend": HoldCommandSchema,
     "resume": CommandSchema,
     "entrust": EntrustSchema,
     "terminate": ReasonSchema,
@@ -166,6 +172,10 @@ class PartySchema(Schema):
 class CaseCreateSchema(Schema):
     agency = text(50, required=True)
     received_on = fields.Date(load_default=None, allow_none=True)
+    requested_on = fields.Date(
+        load_default=None, allow_none=True,
+        metadata={"description": "When the request (or, ex officio, the judgment) reached the agency; "
+                                 "default received_on, never after it"})
     initiation = choice(Initiation, required=True)
     judgment = fields.Nested(JudgmentSchema, required=True)
     creditor = fields.Nested(PartySchema, required=True)
@@ -209,6 +219,7 @@ class HoldSchema(Schema):
     kind = fields.String()
     reason = fields.String()
     since = fields.Date()
+    until = fields.Date(allow_none=True)
 
 
 class CaseSchema(Schema):
@@ -228,6 +239,7 @@ class CaseSchema(Schema):
     assets = fields.List(fields.Nested(AssetOutSchema))
     version = fields.Integer()
     received_on = fields.Date()
+    requested_on = fields.Date()
     initiation = fields.String()
     judgment = fields.Nested(JudgmentSchema)
     creditor = fields.Nested(PartySchema)
