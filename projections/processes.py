@@ -20,15 +20,15 @@ def runner_for(app: Any) -> Runner:
     return Runner(app, registry)
 
 
-def rebuild_with_progress(runner: Runner, name: str, *, fresh: bool = False) -> None:
-    building = runner.registry.building(name)
-    done = 0 if fresh or building is None else building.position
+def rebuild_with_progress(runner: Runner, names: list[str], *, fresh: bool = False) -> None:
+    """Rebuild the named read models in one pass over the log, with a progress bar."""
     head = runner.app.log_head()
-    with click.progressbar(length=max(head - done, 1), label=f"Rebuilding {name}",
+    done = [0 if fresh or (b := runner.registry.building(n)) is None else b.position for n in names]
+    with click.progressbar(length=max(head - min(done), 1), label=f"Rebuilding {', '.join(names)}",
                            show_pos=True, show_percent=True, show_eta=True) as bar:
-        generation = runner.rebuild(name, progress=bar.update, fresh=fresh)
-    click.echo(f"{name}: generation {generation.generation} is now active "
-               f"(position {runner.registry.positions().get(name)})")
+        runner.rebuild_many(names, progress=bar.update, fresh=fresh)
+    positions = runner.registry.positions()
+    click.echo("now active: " + ", ".join(f"{n} at position {positions.get(n)}" for n in names))
 
 
 def follow_forever(runner: Runner) -> None:

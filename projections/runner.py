@@ -151,25 +151,29 @@ class Runner:
                 fresh: bool = False) -> Generation:
         """Fill a new generation from the start of the log while the active one keeps serving,
         then make it active. A rebuild that was interrupted continues where it stopped."""
-        projection = self.registry.projections[name]
-        if fresh:
-            self.registry.discard_building(projection)
-        generation = self.registry.start_building(projection)
-        target = self.target(generation)
-        head = self.app.log_head()
+        return self.rebuild_many([name], progress=progress, fresh=fresh)[0]
+
+    def rebuild_many(self, names: Sequence[str], *, progress: Callable[[int], Any] | None = None,
+                     fresh: bool = False) -> list[Generation]:
+        """Rebuild several read models in one pass over the log (each event read once)."""
+        generations = []
+        for name in names:
+            projection = self.registry.projections[name]
+            if fresh:
+                self.registry.discard_building(projection)
+            generations.append(self.registry.start_building(projection))
+        targets = [self.target(g) for g in generations]
         while True:
-            if target.position >= head:
-                head = self.app.log_head()
-                if target.position >= head:
-                    break
-            events = self.read(target.position, self.batch)
+            low = min(t.position for t in targets)
+            events = self.read(low, self.batch)
             if not events:
                 break
-            self.apply([target], events)
+            self.apply([t for t in targets if t.position == low], events)
             if progress is not None:
                 progress(len(events))
-        self.registry.activate(name, generation.generation)
-        return generation
+        for generation in generations:
+            self.registry.activate(generation.projection, generation.generation)
+        return generations
 
     # ------------------------------------------------------------ following
 

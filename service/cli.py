@@ -126,12 +126,13 @@ def project(rebuild: str | None, fresh: bool, once: bool) -> None:
         if unknown:
             raise click.BadParameter(f"unknown read model {unknown[0]!r}; one of {', '.join(names)} "
                                      "or all", param_hint="--rebuild")
-        for name in chosen:
-            rebuild_with_progress(runner, name, fresh=fresh)
+        rebuild_with_progress(runner, chosen, fresh=fresh)
         return
-    for name in runner.outdated():
-        click.echo(f"read model {name} was built by an older version of the code: rebuilding it")
-        rebuild_with_progress(runner, name, fresh=False)
+    outdated = runner.outdated()
+    if outdated:
+        click.echo(f"read models {', '.join(outdated)} were built by another version of the code: "
+                   "rebuilding them")
+        rebuild_with_progress(runner, outdated)
     if once:
         caught = runner.catch_up()
         click.echo(f"read models caught up: {caught} events applied; positions {runner.registry.positions()}")
