@@ -9,7 +9,7 @@ from flask import Flask, redirect, url_for
 from flask_smorest import Api
 
 from domain.agencies import default_directory
-from service.api import cases, directory, health
+from service.api import cases, directory, health, stats
 from service.api import errors as api_errors
 from service.config import Config
 from service.services import Services
@@ -40,6 +40,7 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.register_blueprint(directory.blp)
     api.register_blueprint(cases.blp)
+    api.register_blueprint(stats.blp)
     api.register_blueprint(health.blp)
     api_errors.register(app)  # after Api(): our JSON error contract replaces flask-smorest's
 

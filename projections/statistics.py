@@ -1,0 +1,181 @@
+"""The statistics read model (SPEC §4): monthly deltas per agency node and split.
+
+Tables (logical names):
+
+- ``cases``: each case's current ``CaseStat``, the state the next event's deltas start from;
+- ``months``: per (node, split, month) the sums of the deltas of ``stats_model``: ``node`` is
+  the case's agency and each agency above it up to the nation, ``split`` is ``all``,
+  ``init:<initiation>`` or ``kind:<judgment kind>``;
+- ``known``: the same sums also keyed by ``bucket`` (log position // BUCKET), so that the
+  statistics "as known at" a past moment are the sums of the buckets before it plus a short
+  replay (``stats_known``).
+
+A batch is folded in memory and written with one set-wise upsert per table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import islice
+from typing import Any
+
+from domain.agencies import Directory, default_directory
+from projections.base import Names, Positioned, Projection
+from projections.stats_model import (
+    BUCKET,
+    INDEX,
+    METRICS,
+    CaseStat,
+    Delta,
+    Where,
+    correction_deltas,
+    is_correction,
+    is_relevant,
+    step,
+    targets,
+)
+from service.store import Transaction
+
+CACHE_LIMIT = 200_000
+"""Cases kept in memory between batches (least recently used dropped first)."""
+LOAD_CHUNK = 500
+
+_METRIC_COLUMNS = ", ".join(f"{m} BIGINT NOT NULL DEFAULT 0" for m in METRICS)
+_CASE_COLUMNS = ("case_id", "agency", "initiation", "kind", "received_month", "amount_due", "collected",
+                 "able", "hold", "finished")
+
+
+class StatisticsProjection(Projection):
+    name = "statistics"
+    version = 1
+    tables = {  # noqa: RUF012 (the interface's class attribute)
+        "cases": [
+            "CREATE TABLE IF NOT EXISTS {t} (case_id TEXT PRIMARY KEY, agency TEXT NOT NULL,"
+            " initiation TEXT NOT NULL, kind TEXT NOT NULL, received_month INTEGER NOT NULL,"
+            " amount_due BIGINT NOT NULL, collected BIGINT NOT NULL, able SMALLINT, hold TEXT,"
+            " finished TEXT)",
+        ],
+        "months": [
+            "CREATE TABLE IF NOT EXISTS {t} (node TEXT NOT NULL, split TEXT NOT NULL,"
+            f" month INTEGER NOT NULL, {_METRIC_COLUMNS}, PRIMARY KEY (node, split, month))",
+        ],
+        "known": [
+            "CREATE TABLE IF NOT EXISTS {t} (node TEXT NOT NULL, split TEXT NOT NULL,"
+            f" month INTEGER NOT NULL, bucket INTEGER NOT NULL, {_METRIC_COLUMNS},"
+            " PRIMARY KEY (node, split, month, bucket))",
+        ],
+    }
+
+    def __init__(self) -> None:
+        self._targets: dict[Where, list[tuple[str, str]]] = {}
+
+    @property
+    def directory(self) -> Directory:
+        return getattr(self.app, "directory", None) or default_directory()
+
+    def targets(self, where: Where) -> list[tuple[str, str]]:
+        """Every (node, split) row a case at ``where`` counts in."""
+        found = self._targets.get(where)
+        if found is None:
+            found = self._targets[where] = targets(self.directory, where)
+        return found
+
+    # ------------------------------------------------------------ apply
+
+    def apply(self, tx: Transaction, names: Names, events: Sequence[Positioned],
+              state: dict[str, Any]) -> None:
+        todo = [p for p in events if is_relevant(p.event)]
+        if not todo:
+            return
+        cache: dict[str, CaseStat | None] = state.setdefault("cases", {})
+        wanted = {str(p.event.originator_id) for p in todo if p.topic != "Received"}
+        self._load(tx, names, [i for i in wanted if i not in cache], cache)
+        months: dict[tuple[Where, int], list[int]] = {}
+        known: dict[tuple[Where, int, int], list[int]] = {}
+        changed: dict[str, CaseStat] = {}
+        for p in todo:
+            event = p.event
+            case_id = str(event.originator_id)
+            before = cache.pop(case_id, None)
+            new, found = step(before, event)
+            if new is None:
+                continue
+            if is_correction(event):
+                found = self.correction(event)
+            cache[case_id] = changed[case_id] = new
+            bucket = p.position // BUCKET
+            for where, month, vector in found:
+                _add(months, (where, month), vector)
+                _add(known, (where, month, bucket), vector)
+        self._save_cases(tx, names, changed)
+        self._save_sums(tx, names["months"], ("node", "split", "month"),
+                        self._expand(months.items()))
+        self._save_sums(tx, names["known"], ("node", "split", "month", "bucket"),
+                        self._expand(known.items()))
+        if len(cache) > CACHE_LIMIT:
+            for case_id in list(islice(cache, len(cache) - CACHE_LIMIT // 2)):
+                del cache[case_id]
+
+    def correction(self, event: Any) -> list[Delta]:
+        history = list(self.app.events.get(event.originator_id, lte=event.originator_version))
+        return correction_deltas(history)
+
+    def _expand(self, sums: Any) -> dict[tuple[Any, ...], list[int]]:
+        """(where, month[, bucket]) sums → (node, split, month[, bucket]) sums."""
+        rows: dict[tuple[Any, ...], list[int]] = {}
+        for (where, *rest), values in sums:
+            for node, split in self.targets(where):
+                key = (node, split, *rest)
+                row = rows.get(key)
+                if row is None:
+                    rows[key] = list(values)
+                else:
+                    for i, v in enumerate(values):
+                        row[i] += v
+        return rows
+
+    # ------------------------------------------------------------ storage
+
+    def _load(self, tx: Transaction, names: Names, ids: list[str],
+              cache: dict[str, CaseStat | None]) -> None:
+        for i in range(0, len(ids), LOAD_CHUNK):
+            chunk = ids[i:i + LOAD_CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            for row in tx.query(f"SELECT * FROM {names['cases']} WHERE case_id IN ({marks})", chunk):
+                able = None if row["able"] is None else bool(row["able"])
+                cache[row["case_id"]] = CaseStat(
+                    row["agency"], row["initiation"], row["kind"], int(row["received_month"]),
+                    int(row["amount_due"]), int(row["collected"]), able, row["hold"], row["finished"])
+
+    @staticmethod
+    def _save_cases(tx: Transaction, names: Names, changed: dict[str, CaseStat]) -> None:
+        columns = ", ".join(_CASE_COLUMNS)
+        marks = ", ".join(["%s"] * len(_CASE_COLUMNS))
+        updates = ", ".join(f"{c} = excluded.{c}" for c in _CASE_COLUMNS[1:])
+        tx.executemany(
+            f"INSERT INTO {names['cases']} ({columns}) VALUES ({marks})"
+            f" ON CONFLICT (case_id) DO UPDATE SET {updates}",
+            [(case_id, s.agency, s.initiation, s.kind, s.received_month, s.amount_due, s.collected,
+              None if s.able is None else int(s.able), s.hold, s.finished)
+             for case_id, s in changed.items()])
+
+    @staticmethod
+    def _save_sums(tx: Transaction, table: str, key: tuple[str, ...],
+                   rows: dict[tuple[Any, ...], list[int]]) -> None:
+        # Rows summing to zero are written too: which rows exist then depends only on the
+        # events, not on how they were batched, so a live read model equals a rebuild.
+        columns = ", ".join((*key, *METRICS))
+        marks = ", ".join(["%s"] * (len(key) + len(METRICS)))
+        updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in METRICS)
+        tx.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+            f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}",
+            [(*k, *v) for k, v in rows.items()])
+
+
+def _add(sums: dict[Any, list[int]], key: Any, vector: dict[str, int]) -> None:
+    row = sums.get(key)
+    if row is None:
+        row = sums[key] = [0] * len(METRICS)
+    for name, value in vector.items():
+        row[INDEX[name]] += value
