@@ -115,7 +115,8 @@ def in_process(template: Store, ids: list[str], seconds: int) -> LoadResult:
                       latencies[int(len(latencies) * 0.99)], 0, n)
 
 
-def run(stores: list[str], rounds: int = 3, seconds: int = 10, echo: Any = print) -> dict[str, Any]:
+def run(stores: list[str], rounds: int = 3, seconds: int = 10, echo: Any = print,
+        **_: Any) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for kind in stores:
         echo(f"[commands] seeding {CASES} cases on {kind}…")

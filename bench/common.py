@@ -93,18 +93,24 @@ def copy_store(template: Store, name: str) -> Store:
 
 
 @contextmanager
-def server(command: Sequence[str], env: dict[str, str], probe: str) -> Iterator[str]:
-    """Start a server process on a free port; yield its base URL once ``probe`` answers."""
+def server(command: Sequence[str], env: dict[str, str], probe: str | None) -> Iterator[str]:
+    """Start a server process on a free port; yield its base URL once ``probe`` answers (or,
+    for a process that serves nothing, once it has run for a second)."""
     port = free_port()
     WORK.mkdir(parents=True, exist_ok=True)
-    log = open(WORK / "server.log", "w")  # noqa: SIM115
+    log = open(WORK / "server.log", "a")  # noqa: SIM115
     full_env = {**os.environ, **env, "PORT": str(port)}
     args = [a.replace("{port}", str(port)) for a in command]
     process = subprocess.Popen(args, env=full_env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     try:
-        while True:
+        while probe is None:
+            time.sleep(1.0)
+            if process.poll() is not None:
+                raise RuntimeError("process ended: " + (WORK / "server.log").read_text()[-2000:])
+            break
+        while probe is not None:
             try:
                 if requests.get(url + probe, timeout=1).status_code < 500:
                     break

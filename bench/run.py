@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from bench import commands
+from collections.abc import Callable
+from typing import Any
 
-BENCHMARKS = {"commands": commands.run}
+from bench import commands, projections
+
+BENCHMARKS: dict[str, Callable[..., Any]] = {"commands": commands.run, "projections": projections.run}
 
 
 def main() -> None:
@@ -15,9 +18,12 @@ def main() -> None:
     parser.add_argument("--stores", default="sqlite,postgres")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--cases", type=int, default=1_000_000,
+                        help="size of the national store of the projections benchmark")
     args = parser.parse_args()
     for name in args.only or sorted(BENCHMARKS):
-        BENCHMARKS[name](args.stores.split(","), rounds=args.rounds, seconds=args.seconds)
+        BENCHMARKS[name](args.stores.split(","), rounds=args.rounds, seconds=args.seconds,
+                         cases=args.cases)
 
 
 if __name__ == "__main__":
