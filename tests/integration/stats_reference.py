@@ -5,12 +5,18 @@ Every case's events are folded by business date (``on``) into a few facts: when 
 received and by whom, its amount due, its collections, verifications, holds and how it
 ended. The figures for an agency (with the agencies below it) and a period then follow the
 column definitions of §4 one by one. This is not production code: it reads the whole log.
+
+Settled readings of §4: to execute = total accepted − entrusted, also in money (an entrusted
+case's collections before it left are money completed, like every collection in the period);
+a correction of the amount due or of the judgment kind holds from the start; rates are
+rounded half up to one decimal.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
 
@@ -23,6 +29,8 @@ class CaseFacts:
     agency: str
     received_on: date
     amount_due: int
+    initiation: str
+    kind: str
     collections: list[tuple[date, int]] = field(default_factory=list)
     verifications: list[tuple[date, str]] = field(default_factory=list)
     holds: list[tuple[date, str]] = field(default_factory=list)  # state after each hold event
@@ -69,7 +77,8 @@ def fold(events: list[Any]) -> dict[UUID, CaseFacts]:
     for e in events:
         name = type(e).__name__
         if name == "Received":
-            cases[e.originator_id] = CaseFacts(e.agency, e.on, e.amount_due)
+            cases[e.originator_id] = CaseFacts(e.agency, e.on, e.amount_due, e.initiation,
+                                               e.judgment["kind"])
             continue
         case = cases[e.originator_id]
         if name == "MoneyCollected":
@@ -84,6 +93,8 @@ def fold(events: list[Any]) -> dict[UUID, CaseFacts]:
             case.holds.append((e.on, "active"))
         elif name == "Corrected" and e.field == "amount_due":
             case.amount_due = e.value  # a correction fixes the amount from the start
+        elif name == "Corrected" and e.field == "judgment.kind":
+            case.kind = e.value  # and the kind
         elif name in ("Closed", "Terminated", "RequestReturned", "Entrusted"):
             outcome = {"Closed": "completed", "Terminated": "terminated",
                        "RequestReturned": "returned", "Entrusted": "entrusted"}[name]
@@ -100,10 +111,10 @@ class Figures:
     def rate(self, of: str) -> float:
         """(completed + terminated) / with conditions, in percent with one decimal."""
         column = self.cases if of == "cases" else self.money
-        if not column["with_conditions"]:
+        if column["with_conditions"] <= 0:
             return 0.0
-        return round(100 * (column["completed"] + column["terminated"])
-                     / column["with_conditions"], 1)
+        percent = Decimal(100 * (column["completed"] + column["terminated"])) / column["with_conditions"]
+        return float(percent.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 COLUMNS = ("carried_over", "newly_accepted", "total_accepted", "entrusted", "to_execute",
@@ -112,31 +123,30 @@ COLUMNS = ("carried_over", "newly_accepted", "total_accepted", "entrusted", "to_
 
 
 def figures(cases: dict[UUID, CaseFacts], directory: Any, agency: str, start: date,
-            end: date) -> Figures:
-    """SPEC §4's table for ``agency`` and the agencies below it, period [start, end]."""
+            end: date, *, initiation: str | None = None, kind: str | None = None) -> Figures:
+    """SPEC §4's table for ``agency`` and the agencies below it, period [start, end]; only
+    the cases of one initiation or of one judgment kind when given."""
     c = dict.fromkeys(COLUMNS, 0)
     m = dict.fromkeys(COLUMNS, 0)
     for case in cases.values():
         if not directory.is_within(case.agency, agency) or case.received_on > end:
+            continue
+        if initiation not in (None, case.initiation) or kind not in (None, case.kind):
             continue
         if case.received_on < start:
             if case.ended is not None and case.ended[0] < start:
                 continue
             c["carried_over"] += 1
             m["carried_over"] += case.outstanding(until=start - DAY)
-            accepted = case.outstanding(until=start - DAY)
         else:
             c["newly_accepted"] += 1
             m["newly_accepted"] += case.amount_due
-            accepted = case.amount_due
+        m["completed"] += case.collected(since=start, until=end)
         ended = case.ended if case.ended_by(end) else None
         if ended is not None and ended[1] == "entrusted":
             c["entrusted"] += 1
             m["entrusted"] += ended[2]
             continue
-        c["to_execute"] += 1
-        m["to_execute"] += accepted
-        m["completed"] += case.collected(since=start, until=end)
         if ended is not None:
             c[ended[1]] += 1
             if ended[1] != "completed":
@@ -155,6 +165,7 @@ def figures(cases: dict[UUID, CaseFacts], directory: Any, agency: str, start: da
         m[column] += left
     for col in (c, m):
         col["total_accepted"] = col["carried_over"] + col["newly_accepted"]
+        col["to_execute"] = col["total_accepted"] - col["entrusted"]
         col["with_conditions"] = col["to_execute"] - col["without_conditions"]
     return Figures(c, m)
 

@@ -4,7 +4,6 @@ SQLite and PostgreSQL. Statistical year 2020 runs from 1 Oct 2019; ``through`` e
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from flask.testing import FlaskClient
