@@ -9,7 +9,7 @@ from flask import Flask, redirect, url_for
 from flask_smorest import Api
 
 from domain.agencies import default_directory
-from service.api import cases, directory, health, stats
+from service.api import bottlenecks, cases, directory, health, stats
 from service.api import errors as api_errors
 from service.config import Config
 from service.services import Services
@@ -41,6 +41,7 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     api.register_blueprint(directory.blp)
     api.register_blueprint(cases.blp)
     api.register_blueprint(stats.blp)
+    api.register_blueprint(bottlenecks.blp)
     api.register_blueprint(health.blp)
     api_errors.register(app)  # after Api(): our JSON error contract replaces flask-smorest's
 

@@ -1,0 +1,112 @@
+"""The seed's named lists and the lists of overdue and soon-due clocks, as of D, paged and
+sorted by days waiting.
+
+- ``sold_not_delivered``: open cases with an asset sold by D and not delivered by D; days
+  since the oldest such sale.
+- ``able_not_seized``: open cases verified able (the latest result by D) with nothing seized
+  by D; credit institutions' cases first, then days since the case became able.
+- ``large_unfinished``: open cases with more than 500 million VND due; days since received.
+- ``difficult``: open cases marked difficult by D; days since marked.
+- ``overdue`` / ``due_soon``: one item per case and clock running at D and overdue (days past
+  the earliest due date) or due within 7 days (days left).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from projections.bottleneck_query import DUE_SOON_DAYS, Scope
+from service.store import Database
+
+NAMED_LISTS = ("sold_not_delivered", "able_not_seized", "large_unfinished", "difficult")
+CLOCK_LISTS = ("overdue", "due_soon")
+SORTS = ("-days", "days")
+DEFAULT_SORT = {"due_soon": "days"}  # the soonest first; every other list longest-waiting first
+
+_DETAILS = ("t.case_id, t.number, t.agency, t.enforcer, t.debtor, t.creditor, t.creditor_kind,"
+            " t.amount_due, t.collected, t.state, t.received_on")
+
+
+def _named_source(kind: str, names: Mapping[str, str], scope: Scope) -> tuple[str, list[Any]]:
+    """SELECT case_id, priority, since, extra for the cases of a named list."""
+    d = scope.d
+    if kind == "sold_not_delivered":
+        where, params = scope.where("c.agency")
+        return (f"SELECT c.case_id AS case_id, 0 AS priority, MIN(c.started_on) AS since,"
+                f" COUNT(*) AS extra FROM {names['clocks']} c WHERE {where} AND c.clock = 'delivery'"
+                f" AND c.started_on <= {d} AND (c.ended_on IS NULL OR c.ended_on > {d})"
+                f" GROUP BY c.case_id", params)
+    where, params = scope.where("t.agency")
+    since, condition, priority = {
+        "able_not_seized": ("t.able_since", f"t.able_since <= {d} AND (t.seized_on IS NULL"
+                            f" OR t.seized_on > {d})",
+                            "CASE WHEN t.creditor_kind = 'credit_institution' THEN 1 ELSE 0 END"),
+        "large_unfinished": ("t.received_on", "t.large = 1", "0"),
+        "difficult": ("t.difficult_since", f"t.difficult = 1 AND t.difficult_since <= {d}", "0"),
+    }[kind]
+    return (f"SELECT t.case_id AS case_id, {priority} AS priority, {since} AS since, 1 AS extra"
+            f" FROM {names['timeline']} t WHERE {where} AND {scope.open_at()} AND {condition}", params)
+
+
+def _clock_source(kind: str, clock: str | None, names: Mapping[str, str],
+                  scope: Scope) -> tuple[str, list[Any]]:
+    """SELECT case_id, clock, since (the earliest due date), extra (clocks) per case and clock."""
+    d = scope.d
+    where, params = scope.where("c.agency")
+    due = f"c.due_on < {d}" if kind == "overdue" else f"c.due_on >= {d} AND c.due_on <= {d + DUE_SOON_DAYS}"
+    if clock is not None:
+        where += " AND c.clock = %s"
+        params.append(clock)
+    return (f"SELECT c.case_id AS case_id, c.clock AS clock, 0 AS priority, MIN(c.due_on) AS since,"
+            f" COUNT(*) AS extra FROM {names['clocks']} c WHERE {where} AND {scope.running_at()}"
+            f" AND {due} GROUP BY c.case_id, c.clock", params)
+
+
+def case_list(db: Database, names: Mapping[str, str], scope: Scope, kind: str, *,
+              clock: str | None = None, page: int = 1, per_page: int = 50,
+              sort: str | None = None) -> tuple[list[dict[str, Any]], int]:
+    """One page of a list and the list's length."""
+    if kind in NAMED_LISTS:
+        source, params = _named_source(kind, names, scope)
+        key = "s.case_id"
+    elif kind in CLOCK_LISTS:
+        source, params = _clock_source(kind, clock, names, scope)
+        key = "s.case_id, s.clock"
+    else:
+        raise ValueError(f"unknown list {kind!r}")
+    sort = sort or DEFAULT_SORT.get(kind, "-days")
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort {sort!r}")
+    # "since" is a start date or a due date: the earliest first is the longest waiting, the
+    # most overdue, or (for due_soon, where days count down to it) the fewest days left.
+    ascending = (sort == "-days") == (kind != "due_soon")
+    order = f"s.priority DESC, s.since {'ASC' if ascending else 'DESC'}, {key}"
+    total = int(db.query(f"SELECT COUNT(*) AS n FROM ({source}) s", params)[0]["n"])
+    clock_column = ", s.clock AS clock" if kind in CLOCK_LISTS else ""
+    rows = db.query(
+        f"SELECT {_DETAILS}, s.priority AS priority, s.since AS since, s.extra AS extra{clock_column}"
+        f" FROM (SELECT * FROM ({source}) s ORDER BY {order} LIMIT {int(per_page)}"
+        f" OFFSET {int((page - 1) * per_page)}) s JOIN {names['timeline']} t ON t.case_id = s.case_id"
+        f" ORDER BY {order}", params)
+    return [_item(kind, scope, row) for row in rows], total
+
+
+def _item(kind: str, scope: Scope, row: dict[str, Any]) -> dict[str, Any]:
+    since = int(row["since"])
+    item = {
+        "case_id": row["case_id"], "number": row["number"], "agency": row["agency"],
+        "enforcer": row["enforcer"], "debtor": row["debtor"], "creditor": row["creditor"],
+        "creditor_kind": row["creditor_kind"], "amount_due": int(row["amount_due"]),
+        "outstanding": int(row["amount_due"]) - int(row["collected"]), "state": row["state"],
+        "received_on": date.fromordinal(int(row["received_on"])),
+    }
+    if kind in CLOCK_LISTS:
+        item.update(clock=row["clock"], due_on=date.fromordinal(since), clocks=int(row["extra"]),
+                    days=scope.d - since if kind == "overdue" else since - scope.d)
+    else:
+        item.update(since=date.fromordinal(since), days=scope.d - since)
+        if kind == "sold_not_delivered":
+            item["assets"] = int(row["extra"])
+    return item

@@ -1,0 +1,141 @@
+"""The bottleneck read model (SPEC §5): per case the date each stage was first reached and the
+fields of the seed's named lists (``timeline``), one row per time-limit clock (``clocks``) and
+one per collection of money (``collections``, for results per enforcer).
+
+Each batch is folded in memory (``bottleneck_fold``) and written back with one upsert per
+table; the rows of recently touched cases and their open clocks stay cached between batches
+(a case's events come spread over months of the log), up to ``CACHE_ROWS``. The runner
+empties the cache whenever it may no longer match the tables.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Sequence
+from operator import attrgetter
+from typing import Any, ClassVar
+
+from domain.case import EnforcementCase
+from domain.time_limits import RuleBook, default_rules
+from projections.base import Names, Positioned, Projection
+from projections.bottleneck_fold import CLOCK_COLUMNS, TIMELINE_COLUMNS, Clock, Folder, Timeline
+from service.store import Transaction
+
+log = logging.getLogger(__name__)
+
+CACHE_ROWS = 200_000
+LOAD_CHUNK = 500  # ids per SELECT … IN (…): well under every SQLite build's parameter limit
+
+_TEXT = {"case_id", "agency", "enforcer", "number", "debtor", "creditor", "creditor_kind",
+         "initiation", "difficult_reason", "state", "outcome", "memo", "clock", "key",
+         "rules_version"}
+_BIG = {"amount_due", "collected", "paid_out", "amount"}
+_REQUIRED = {"case_id", "agency", "number", "amount_due", "collected", "paid_out", "state",
+             "received_on", "requested_on", "last_on", "memo", "clock", "key", "started_on",
+             "due_on", "rules_version"}
+IMMUTABLE = ("case_id", "agency", "number", "initiation", "requested_on", "received_on")
+
+
+def _columns(names: Sequence[str], key: Sequence[str]) -> str:
+    lines = [f"{n} {'TEXT' if n in _TEXT else 'BIGINT' if n in _BIG else 'INTEGER'}"
+             f"{' NOT NULL' if n in _REQUIRED else ''}" for n in names]
+    return ",\n    ".join([*lines, f"PRIMARY KEY ({', '.join(key)})"])
+
+
+TABLES: dict[str, list[str]] = {
+    "timeline": [
+        f"CREATE TABLE IF NOT EXISTS {{t}} (\n    {_columns(TIMELINE_COLUMNS, ['case_id'])}\n)",
+        "CREATE INDEX IF NOT EXISTS {t}_agency ON {t} (agency, received_on)",
+    ],
+    "clocks": [
+        f"CREATE TABLE IF NOT EXISTS {{t}} (\n    {_columns(CLOCK_COLUMNS, ['case_id', 'clock', 'key'])}\n)",
+        "CREATE INDEX IF NOT EXISTS {t}_due ON {t} (agency, due_on)",
+    ],
+    "collections": [
+        "CREATE TABLE IF NOT EXISTS {t} (\n    case_id TEXT NOT NULL,\n    seq INTEGER NOT NULL,\n"
+        "    on_day INTEGER NOT NULL,\n    amount BIGINT NOT NULL,\n    PRIMARY KEY (case_id, seq)\n)",
+    ],
+}
+
+
+def _upsert(table: str, columns: Sequence[str], key: Sequence[str], fixed: Sequence[str] = ()) -> str:
+    marks = ", ".join(["%s"] * len(columns))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key and c not in fixed)
+    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+            f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
+
+
+_timeline_values = attrgetter(*TIMELINE_COLUMNS)
+_clock_values = attrgetter(*CLOCK_COLUMNS)
+
+
+class BottlenecksProjection(Projection):
+    name = "bottlenecks"
+    version = 1
+    tables: ClassVar[dict[str, list[str]]] = TABLES
+
+    def __init__(self, rules: RuleBook | None = None):
+        self.rules = rules or default_rules()
+
+    def apply(self, tx: Transaction, names: Names, events: Sequence[Positioned],
+              state: dict[str, Any]) -> None:
+        cache: OrderedDict[str, Timeline] = state.setdefault("lines", OrderedDict())
+        batch: list[tuple[int, Any, str]] = [
+            (p.position, p.event, str(p.event.originator_id)) for p in events
+            if isinstance(p.event, EnforcementCase.Event)]
+        self._load(tx, names, cache, batch)
+        folder = Folder(self.rules)
+        changed: dict[str, Timeline] = {}
+        for position, event, case_id in batch:
+            on = event.on.toordinal()
+            if type(event).__name__ == "Received":
+                line = cache[case_id] = folder.received(event, case_id, on)
+            else:
+                found = cache.get(case_id)
+                if found is None:
+                    log.warning("bottlenecks: event %s at %s for a case never received", event, position)
+                    continue
+                line = found
+                folder.apply(line, event, on)
+            changed[case_id] = line
+        for line in changed.values():
+            line.encode_memo()
+        tx.executemany(_upsert(names["timeline"], TIMELINE_COLUMNS, ["case_id"], IMMUTABLE),
+                       [_timeline_values(line) for line in changed.values()])
+        tx.executemany(_upsert(names["clocks"], CLOCK_COLUMNS, ["case_id", "clock", "key"]),
+                       [_clock_values(row) for row in folder.clocks.values()])
+        tx.executemany(f"INSERT INTO {names['collections']} (case_id, seq, on_day, amount)"
+                       " VALUES (%s, %s, %s, %s) ON CONFLICT (case_id, seq) DO NOTHING",
+                       folder.collections)
+        for case_id in changed:
+            cache.move_to_end(case_id)
+        while len(cache) > CACHE_ROWS:
+            cache.popitem(last=False)
+
+    @staticmethod
+    def _load(tx: Transaction, names: Names, cache: OrderedDict[str, Timeline],
+              batch: list[tuple[int, Any, str]]) -> None:
+        """Read the rows and open clocks of the batch's cases that are neither cached nor
+        received in this batch, in one query per table per ``LOAD_CHUNK`` ids."""
+        wanted: dict[str, None] = {}
+        received: set[str] = set()
+        for _, event, case_id in batch:
+            if type(event).__name__ == "Received":
+                received.add(case_id)
+            elif case_id not in cache and case_id not in received:
+                wanted[case_id] = None
+        ids = list(wanted)
+        for start in range(0, len(ids), LOAD_CHUNK):
+            chunk = ids[start:start + LOAD_CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            lines: dict[str, Timeline] = {}
+            for found in tx.query(f"SELECT {', '.join(TIMELINE_COLUMNS)} FROM {names['timeline']}"
+                                  f" WHERE case_id IN ({marks})", chunk):
+                line = lines[found["case_id"]] = Timeline(**found)
+                line.decode_memo()
+            for found in tx.query(f"SELECT {', '.join(CLOCK_COLUMNS)} FROM {names['clocks']}"
+                                  f" WHERE case_id IN ({marks}) AND ended_on IS NULL", chunk):
+                row = Clock(**found)
+                lines[row.case_id].clocks[(row.clock, row.key)] = row
+            cache.update(lines)
