@@ -19,7 +19,8 @@ from typing import Any, ClassVar
 from domain.case import EnforcementCase
 from domain.time_limits import RuleBook, default_rules
 from projections.base import Names, Positioned, Projection
-from projections.bottleneck_fold import CLOCK_COLUMNS, TIMELINE_COLUMNS, Clock, Folder, Timeline
+from projections.bottleneck_fold import Folder
+from projections.bottleneck_rows import CLOCK_COLUMNS, TIMELINE_COLUMNS, Clock, Timeline
 from service.store import Transaction
 
 log = logging.getLogger(__name__)
