@@ -20,9 +20,9 @@ from itertools import islice
 from typing import Any
 
 from domain.agencies import Directory, default_directory
+from projections import stats_model
 from projections.base import Names, Positioned, Projection
 from projections.stats_model import (
-    BUCKET,
     INDEX,
     METRICS,
     CaseStat,
@@ -103,7 +103,7 @@ class StatisticsProjection(Projection):
             if is_correction(event):
                 found = self.correction(event)
             cache[case_id] = changed[case_id] = new
-            bucket = p.position // BUCKET
+            bucket = p.position // stats_model.BUCKET
             for where, month, vector in found:
                 _add(months, (where, month), vector)
                 _add(known, (where, month, bucket), vector)

@@ -145,12 +145,11 @@ def period_of(year: int | None, through: str | None, today: date) -> Period:
         month = int(through[:4]) * 100 + int(through[5:7])
         if year is None:
             year = statistical_year(date(month // 100, month % 100, 1))
-        period = Period(year, month)
-        if month not in period:
+        if not (year - 1) * 100 + 10 <= month <= year * 100 + 9:
             raise BadRequest(
                 f"through {through} is outside statistical year {year} "
                 f"({year - 1}-10 to {year}-09)", details={"field": "through"})
-        return period
+        return Period(year, month)
     year = statistical_year(today) if year is None else year
     last_complete = today.year * 100 + today.month - 1 if today.month > 1 else (today.year - 1) * 100 + 12
     return Period(year, max((year - 1) * 100 + 10, min(year * 100 + 9, last_complete)))
