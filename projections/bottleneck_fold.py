@@ -11,16 +11,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from domain.time_limits import RuleBook
 from domain.values import LARGE_CASE_THRESHOLD, CaseState, Outcome
 from projections.bottleneck_rows import Clock, Timeline
 
 IMMOVABLE = ("land", "house")
+_ACTIVE, _CLOSED, _ENTRUSTED = CaseState.ACTIVE.value, CaseState.CLOSED.value, CaseState.ENTRUSTED.value
+_HOLD_STATE = {"Postponed": CaseState.POSTPONED.value, "Suspended": CaseState.SUSPENDED.value}
+_OUTCOME = {"Terminated": Outcome.TERMINATED.value, "RequestReturned": Outcome.RETURNED.value,
+            "Closed": Outcome.COMPLETED.value}
 
 
 class Folder:
     """Applies events to timeline rows; collects the clock rows and collections to write."""
 
-    def __init__(self, rules: Any):
+    def __init__(self, rules: RuleBook):
         self.rules = rules
         self.clocks: dict[tuple[str, str, str], Clock] = {}
         self.collections: list[tuple[str, int, int, int]] = []
@@ -98,7 +103,7 @@ class Folder:
             creditor_kind=event.creditor["kind"], amount_due=event.amount_due, collected=0,
             paid_out=0, initiation=event.initiation, difficult=0, difficult_reason=None,
             difficult_since=None, large=int(event.amount_due > LARGE_CASE_THRESHOLD),
-            state=CaseState.ACTIVE.value, outcome=None, able=None,
+            state=_ACTIVE, outcome=None, able=None,
             requested_on=requested.toordinal(), received_on=on, last_on=on)
         if requested < event.on:  # a decision the same day can never be late: no row
             self.start(line, "decision", "1", requested)
@@ -190,9 +195,7 @@ class Folder:
                 self.end(line, "payout", str(oldest[0]), on)
 
     def held(self, line: Timeline, event: Any, on: int) -> None:
-        line.state = CaseState.POSTPONED.value if type(event).__name__ == "Postponed" else \
-            CaseState.SUSPENDED.value
-        line.held_since = on
+        line.state = _HOLD_STATE[type(event).__name__]
         for row in line.clocks.values():
             row.paused_on = on
             self.changed(row)
@@ -202,23 +205,20 @@ class Folder:
             self.start(line, "resume", str(line.counts[1]), until)
 
     def resumed(self, line: Timeline, event: Any, on: int) -> None:
-        line.state = CaseState.ACTIVE.value
+        line.state = _ACTIVE
         self.end(line, "resume", str(line.counts[1]), on)
         for row in line.clocks.values():
             if row.paused_on is not None:
                 row.due_on += on - row.paused_on
                 row.paused_on = None
                 self.changed(row)
-        line.held_since = None
 
     def entrusted(self, line: Timeline, event: Any, on: int) -> None:
-        line.state, line.closed_on = CaseState.ENTRUSTED.value, on
+        line.state, line.closed_on = _ENTRUSTED, on
         self.stop_all(line, on)
 
     def finished(self, line: Timeline, event: Any, on: int) -> None:
-        outcome = {"Terminated": Outcome.TERMINATED, "RequestReturned": Outcome.RETURNED}.get(
-            type(event).__name__, Outcome.COMPLETED)
-        line.state, line.outcome, line.closed_on = CaseState.CLOSED.value, outcome.value, on
+        line.state, line.outcome, line.closed_on = _CLOSED, _OUTCOME[type(event).__name__], on
         self.stop_all(line, on)
 
     def reassigned(self, line: Timeline, event: Any, on: int) -> None:

@@ -101,12 +101,6 @@ class Reports:
             "lists": {name: counts[name] for name in ("able_not_seized", "large_unfinished", "difficult")},
         }
 
-    def stages(self) -> dict[str, int]:
-        return dict(self.open_counts()["stages"])
-
-    def aging(self) -> dict[str, int]:
-        return dict(self.open_counts()["aging"])
-
     # ------------------------------------------------------------ clocks
 
     def clocks(self) -> dict[str, dict[str, int]]:

@@ -66,19 +66,18 @@ class Timeline:
     unpaid: list[list[int]] = field(default_factory=list)  # [collection seq, amount not paid out]
     counts: list[int] = field(default_factory=lambda: [0, 0, 0])  # unable results, holds, collections
     auctions: dict[int, int] = field(default_factory=dict)  # asset id -> auction clocks started
-    held_since: int | None = None
     clocks: dict[tuple[str, str], Clock] = field(default_factory=dict)
 
     def encode_memo(self) -> None:
-        self.memo = json.dumps([self.kinds, self.paid, self.unpaid, self.counts, self.auctions,
-                                self.held_since], separators=(",", ":"))
+        self.memo = json.dumps([self.kinds, self.paid, self.unpaid, self.counts, self.auctions],
+                               separators=(",", ":"))
 
     def decode_memo(self) -> None:
-        kinds, paid, self.unpaid, self.counts, auctions, self.held_since = json.loads(self.memo)
+        kinds, paid, self.unpaid, self.counts, auctions = json.loads(self.memo)
         self.kinds = {int(k): v for k, v in kinds.items()}
         self.paid = {int(k): v for k, v in paid.items()}
         self.auctions = {int(k): v for k, v in auctions.items()}
 
 
-_IN_MEMO = {"kinds", "paid", "unpaid", "counts", "auctions", "held_since", "clocks"}
-TIMELINE_COLUMNS = tuple(f.name for f in fields(Timeline) if f.name not in _IN_MEMO)
+_NOT_COLUMNS = {"kinds", "paid", "unpaid", "counts", "auctions", "clocks"}
+TIMELINE_COLUMNS = tuple(f.name for f in fields(Timeline) if f.name not in _NOT_COLUMNS)

@@ -26,6 +26,7 @@ PROJECTION = "bottlenecks"
 @blp.alt_response(403, schema=ApiErrorSchema, description=ERRORS[403])
 @blp.alt_response(404, schema=ApiErrorSchema, description="Agency outside your scope")
 @blp.alt_response(422, schema=ApiErrorSchema, description="Unknown agency")
+@blp.alt_response(503, schema=ApiErrorSchema, description="The read model did not reach min_position in time")
 def bottlenecks(query: dict[str, Any]) -> dict[str, Any]:
     """Bottleneck reports for an agency (and those below it) as of a day: `summary` (what a
     dashboard needs), `stages`, `dwell`, `aging`, `clocks`, the named lists, `overdue`,
