@@ -25,6 +25,7 @@ COLUMNS = ("carried_over", "newly_accepted", "total_accepted", "entrusted", "to_
 SUMS = ("n_open", "m_open", *FLOWS, *STATES)
 """What is summed per (node, split): open before the period, flows in it, open at its end."""
 
+INITIATIONS = tuple(f"init:{i.value}" for i in Initiation)
 Sums = dict[str, int]
 
 
@@ -85,8 +86,9 @@ def read_sums(db: Database, names: Names, period: Period, *, node: str | None,
         which.append("node = %s")
         params.append(node)
     if peers:
-        which.append(f"(split = 'all' AND node IN ({', '.join(['%s'] * len(peers))}))")
-        params.extend(peers)
+        marks = ", ".join(["%s"] * len(peers))
+        which.append(f"(split IN ({', '.join(['%s'] * len(INITIATIONS))}) AND node IN ({marks}))")
+        params.extend((*INITIATIONS, *peers))
     table = names["known" if cut else "months"]
     bucket = f" AND bucket < {int(cut.bucket)}" if cut else ""
     rows = db.query(
@@ -101,15 +103,20 @@ def read_sums(db: Database, names: Names, period: Period, *, node: str | None,
             found[(row["node"], row["split"])] = {s: int(row[s] or 0) for s in SUMS}
     position = int(rows[0]["position"]) if rows else 0
     if cut is not None:
-        _add_extra(found, cut.extra, period, node, set(peers))
+        _add_extra(found, cut.extra, period)
         position = cut.position
+    for (code, split), values in list(found.items()):  # all cases = the sum of the initiations
+        if split in INITIATIONS:
+            whole = found.setdefault((code, "all"), dict.fromkeys(SUMS, 0))
+            for name, value in values.items():
+                whole[name] += value
     return position, found
 
 
 def _add_extra(found: dict[tuple[str, str], Sums], extra: Mapping[tuple[str, str, int], Vector],
-               period: Period, node: str | None, peers: set[str]) -> None:
+               period: Period) -> None:
     for (code, split, month), vector in extra.items():
-        if month > period.through or not (code == node or (split == "all" and code in peers)):
+        if month > period.through:
             continue
         sums = found.setdefault((code, split), dict.fromkeys(SUMS, 0))
         for name, value in vector.items():
