@@ -28,7 +28,7 @@ class Folder:
     def __init__(self, rules: RuleBook):
         self.rules = rules
         self.clocks: dict[tuple[str, str, str], Clock] = {}
-        self.collections: list[tuple[str, int, int, int]] = []
+        self.collections: list[tuple[str, int, str, int, int]] = []
         self.handlers = {
             "Verified": self.verified, "AssetSeized": self.seized, "AssetValued": self.valued,
             "PriceReduced": self.valued, "AuctionHeld": self.auction_held,
@@ -160,7 +160,7 @@ class Folder:
         line.collected += event.price
         line.paid_out += event.price  # taken in kind: collected and paid out at once
         line.counts[2] += 1
-        self.collections.append((line.case_id, line.counts[2], on, event.price))
+        self.collections.append((line.case_id, line.counts[2], line.agency, on, event.price))
 
     def delivered(self, line: Timeline, event: Any, on: int) -> None:
         if line.delivered_on is None:
@@ -172,7 +172,7 @@ class Folder:
         line.collected += event.amount
         line.counts[2] += 1
         seq = line.counts[2]
-        self.collections.append((line.case_id, seq, on, event.amount))
+        self.collections.append((line.case_id, seq, line.agency, on, event.amount))
         line.unpaid.append([seq, event.amount])
         self.start(line, "payout", str(seq), event.on)
         if event.source == "auction":  # the buyer paid: delivery is now due 30 (60) days later

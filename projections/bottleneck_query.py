@@ -23,6 +23,7 @@ _ENTRY = {"received": "received_on", "verified": "verified_on", "seized": "seize
           "auctioned": "auctioned_on", "delivered": "delivered_on"}
 AGING = (("0_30", 30), ("31_90", 90), ("91_180", 180), ("181_365", 365), ("over_365", None))
 DUE_SOON_DAYS = 7
+CLOCK_COUNTS = ("open", "overdue", "due_soon", "satisfied_late")
 
 
 @dataclass(frozen=True)
@@ -104,31 +105,25 @@ class Reports:
     # ------------------------------------------------------------ clocks
 
     def clocks(self) -> dict[str, dict[str, int]]:
-        """Per clock, the cases with a clock overdue at D, due within 7 days, and satisfied
-        late in the 12 months up to D."""
+        """Per clock, the cases with such a clock open at D (held cases included), overdue at D,
+        due within 7 days, and satisfied late in the 12 months up to D. One pass over the
+        clocks that were open at D or ended in those 12 months."""
         s, d = self.scope, self.scope.d
         where, params = s.where("c.agency")
         running = s.running_at()
         rows = self.db.query(
             f"SELECT c.clock AS clock,"
+            f" COUNT(DISTINCT CASE WHEN c.ended_on IS NULL OR c.ended_on > {d} THEN c.case_id END) AS open,"
             f" COUNT(DISTINCT CASE WHEN {running} AND c.due_on < {d} THEN c.case_id END) AS overdue,"
             f" COUNT(DISTINCT CASE WHEN {running} AND c.due_on >= {d} AND c.due_on <= {d + DUE_SOON_DAYS}"
             f" THEN c.case_id END) AS due_soon,"
-            f" COUNT(DISTINCT CASE WHEN c.satisfied = 1 AND c.ended_on > c.due_on"
-            f" AND c.ended_on > {s.year_ago} AND c.ended_on <= {d} THEN c.case_id END) AS satisfied_late"
-            f" FROM {self.names['clocks']} c WHERE {where} AND c.started_on <= {d} GROUP BY c.clock",
+            f" COUNT(DISTINCT CASE WHEN c.satisfied = 1 AND c.ended_on > c.due_on AND c.ended_on <= {d}"
+            f" THEN c.case_id END) AS satisfied_late"
+            f" FROM {self.names['clocks']} c WHERE {where} AND c.started_on <= {d}"
+            f" AND (c.ended_on IS NULL OR c.ended_on > {s.year_ago}) GROUP BY c.clock",
             params)
         found = {r["clock"]: r for r in rows}
-        return {clock: {k: int(found.get(clock, {}).get(k) or 0)
-                        for k in ("overdue", "due_soon", "satisfied_late")} for clock in CLOCKS}
-
-    def sold_not_delivered_count(self) -> int:
-        s, d = self.scope, self.scope.d
-        where, params = s.where("c.agency")
-        return int(self.db.query(
-            f"SELECT COUNT(DISTINCT c.case_id) AS n FROM {self.names['clocks']} c WHERE {where}"
-            f" AND c.clock = 'delivery' AND c.started_on <= {d}"
-            f" AND (c.ended_on IS NULL OR c.ended_on > {d})", params)[0]["n"] or 0)
+        return {clock: {k: int(found.get(clock, {}).get(k) or 0) for k in CLOCK_COUNTS} for clock in CLOCKS}
 
     # ------------------------------------------------------------ time in each stage
 
@@ -187,9 +182,10 @@ class Reports:
                 f" GROUP BY t.agency, t.enforcer", params):
             person(r)["completed"] = int(r["n"])
         for r in self.db.query(
-                f"SELECT t.agency, t.enforcer, SUM(m.amount) AS amount FROM {money} m"
-                f" JOIN {timeline} t ON t.case_id = m.case_id WHERE {where}"
-                f" AND m.on_day >= {start} AND m.on_day <= {d} GROUP BY t.agency, t.enforcer", params):
+                f"WITH m AS MATERIALIZED (SELECT case_id, amount FROM {money}"
+                f" WHERE {s.where('agency')[0]} AND on_day >= {start} AND on_day <= {d})"
+                f" SELECT t.agency, t.enforcer, SUM(m.amount) AS amount FROM m"
+                f" JOIN {timeline} t ON t.case_id = m.case_id GROUP BY t.agency, t.enforcer", params):
             person(r)["collected"] = int(r["amount"] or 0)
         return sorted(people.values(), key=lambda p: (-p["open_cases"], p["agency"], p["enforcer"] or ""))
 

@@ -55,7 +55,9 @@ TABLES: dict[str, list[str]] = {
     ],
     "collections": [
         "CREATE TABLE IF NOT EXISTS {t} (\n    case_id TEXT NOT NULL,\n    seq INTEGER NOT NULL,\n"
-        "    on_day INTEGER NOT NULL,\n    amount BIGINT NOT NULL,\n    PRIMARY KEY (case_id, seq)\n)",
+        "    agency TEXT NOT NULL,\n    on_day INTEGER NOT NULL,\n    amount BIGINT NOT NULL,\n"
+        "    PRIMARY KEY (case_id, seq)\n)",
+        "CREATE INDEX IF NOT EXISTS {t}_agency ON {t} (agency, on_day)",
     ],
 }
 
@@ -106,8 +108,8 @@ class BottlenecksProjection(Projection):
                        [_timeline_values(line) for line in changed.values()])
         tx.executemany(_upsert(names["clocks"], CLOCK_COLUMNS, ["case_id", "clock", "key"]),
                        [_clock_values(row) for row in folder.clocks.values()])
-        tx.executemany(f"INSERT INTO {names['collections']} (case_id, seq, on_day, amount)"
-                       " VALUES (%s, %s, %s, %s) ON CONFLICT (case_id, seq) DO NOTHING",
+        tx.executemany(f"INSERT INTO {names['collections']} (case_id, seq, agency, on_day, amount)"
+                       " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (case_id, seq) DO NOTHING",
                        folder.collections)
         for case_id in changed:
             cache.move_to_end(case_id)

@@ -42,6 +42,7 @@ AgingSchema = Schema.from_dict(
 
 
 class ClockCountsSchema(Schema):
+    open = fields.Integer(metadata={"description": "Cases with this clock open at D (held cases included)"})
     overdue = fields.Integer(metadata={"description": "Cases with this clock running and past due at D"})
     due_soon = fields.Integer(metadata={"description": "Cases with this clock due within 7 days of D"})
     satisfied_late = fields.Integer(

@@ -47,9 +47,9 @@ def bottlenecks(query: dict[str, Any]) -> dict[str, Any]:
     kind = query["kind"]
     body: dict[str, Any] = {"agency": code, "as_of": scope.as_of, "kind": kind}
     if kind == "summary":
-        counts = reports.open_counts()
-        counts["lists"]["sold_not_delivered"] = reports.sold_not_delivered_count()
-        body.update(counts, clocks=reports.clocks())
+        counts, clocks = reports.open_counts(), reports.clocks()
+        counts["lists"]["sold_not_delivered"] = clocks["delivery"]["open"]  # sold, not yet delivered
+        body.update(counts, clocks=clocks)
     elif kind in ("stages", "aging"):
         counts = reports.open_counts()
         body.update(open_cases=counts["open_cases"], **{kind: counts[kind]})

@@ -106,6 +106,9 @@ def test_summary_counts_what_a_dashboard_needs(app: Flask, office: Office, lists
     assert summary["aging"] == {"0_30": 0, "31_90": 0, "91_180": 2, "181_365": 6, "over_365": 0}
     assert set(summary["clocks"]) == {"decision", "first_verification", "reverification", "valuation",
                                       "auction", "delivery", "payout", "resume"}
+    # D's land (sold 2 December) and F's and H's re-verifications (unable) are open.
+    assert summary["clocks"]["delivery"] == {"open": 1, "overdue": 1, "due_soon": 0, "satisfied_late": 0}
+    assert summary["clocks"]["reverification"]["open"] == 2
 
 
 def test_a_late_verification_shows_in_the_clocks(office: Office) -> None:
@@ -113,21 +116,22 @@ def test_a_late_verification_shows_in_the_clocks(office: Office) -> None:
     case = office.case("2020-01-02", requested_on="2019-12-20")
     # Verification due 20 days after receipt: Wed 22 January.
     soon = office.report("clocks", "2020-01-15")["clocks"]["first_verification"]
-    assert soon == {"overdue": 0, "due_soon": 1, "satisfied_late": 0}
+    assert soon == {"open": 1, "overdue": 0, "due_soon": 1, "satisfied_late": 0}
     [item] = office.report("due_soon", "2020-01-15")["items"]
     assert (item["case_id"], item["clock"], item["due_on"], item["days"]) == (case, "first_verification",
                                                                              "2020-01-22", 7)
     assert office.report("clocks", "2020-01-14")["clocks"]["first_verification"]["due_soon"] == 0
     late = office.report("clocks", "2020-01-25")["clocks"]
-    assert late["first_verification"] == {"overdue": 1, "due_soon": 0, "satisfied_late": 0}
-    assert late["decision"] == {"overdue": 0, "due_soon": 0, "satisfied_late": 1}
+    assert late["first_verification"] == {"open": 1, "overdue": 1, "due_soon": 0, "satisfied_late": 0}
+    assert late["decision"] == {"open": 0, "overdue": 0, "due_soon": 0, "satisfied_late": 1}
     assert office.listed("overdue", "2020-01-25") == [(case, 3)]
     assert office.listed("overdue", "2020-01-25", clock="first_verification") == [(case, 3)]
     assert office.listed("overdue", "2020-01-25", clock="payout") == []
     # Verified on 3 February: the clock is satisfied, late; it no longer counts as overdue.
     office.do(case, "verify", "2020-02-03", result="unable")
     after = office.report("clocks", "2020-02-04")["clocks"]
-    assert after["first_verification"] == {"overdue": 0, "due_soon": 0, "satisfied_late": 1}
+    assert after["first_verification"] == {"open": 0, "overdue": 0, "due_soon": 0, "satisfied_late": 1}
+    assert after["reverification"] == {"open": 1, "overdue": 0, "due_soon": 0, "satisfied_late": 0}
     assert office.listed("overdue", "2020-02-04") == []
     # As of 25 January it still was overdue: reports look at the day asked for.
     assert office.listed("overdue", "2020-01-25") == [(case, 3)]

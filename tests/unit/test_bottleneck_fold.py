@@ -138,8 +138,8 @@ def test_pay_outs_settle_the_oldest_collections_first() -> None:
     assert found[("payout", "1")] == (date(2019, 10, 3), date(2019, 10, 14), date(2019, 10, 20), 1)
     assert found[("payout", "2")] == (date(2019, 10, 4), date(2019, 10, 14), None, None)
     assert line.unpaid == [[2, 15_000_000]]
-    assert folder.collections == [(str(case.id), 1, date(2019, 10, 3).toordinal(), 10_000_000),
-                                  (str(case.id), 2, date(2019, 10, 4).toordinal(), 20_000_000)]
+    assert folder.collections == [(str(case.id), 1, "HN-BADINH", date(2019, 10, 3).toordinal(), 10_000_000),
+                                  (str(case.id), 2, "HN-BADINH", date(2019, 10, 4).toordinal(), 20_000_000)]
     case.pay_out(15_000_000, by=BY, on=date(2019, 10, 21))
     assert clocks(fold(case)[1])[("payout", "2")][2:] == (date(2019, 10, 21), 1)
 
