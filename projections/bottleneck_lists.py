@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from projections.bottleneck_query import DUE_SOON_DAYS, Scope
+from projections.bottleneck_query import DUE_SOON_DAYS, TIMELINE_LISTS, Scope, on_list
 from service.store import Database
 
 NAMED_LISTS = ("sold_not_delivered", "able_not_seized", "large_unfinished", "difficult")
@@ -42,15 +42,11 @@ def _named_source(kind: str, names: Mapping[str, str], scope: Scope) -> tuple[st
                 f" SELECT r.case_id AS case_id, 0 AS priority, MIN(r.started_on) AS since, COUNT(*) AS extra"
                 f" FROM r GROUP BY r.case_id", params)
     where, params = scope.where("t.agency")
-    since, condition, priority = {
-        "able_not_seized": ("t.able_since", f"t.able_since <= {d} AND (t.seized_on IS NULL"
-                            f" OR t.seized_on > {d})",
-                            "CASE WHEN t.creditor_kind = 'credit_institution' THEN 1 ELSE 0 END"),
-        "large_unfinished": ("t.received_on", "t.large = 1", "0"),
-        "difficult": ("t.difficult_since", f"t.difficult = 1 AND t.difficult_since <= {d}", "0"),
-    }[kind]
-    return (f"SELECT t.case_id AS case_id, {priority} AS priority, {since} AS since, 1 AS extra"
-            f" FROM {names['timeline']} t WHERE {where} AND {scope.open_at()} AND {condition}", params)
+    priority = ("CASE WHEN t.creditor_kind = 'credit_institution' THEN 1 ELSE 0 END"
+                if kind == "able_not_seized" else "0")
+    return (f"SELECT t.case_id AS case_id, {priority} AS priority, {TIMELINE_LISTS[kind][1]} AS since,"
+            f" 1 AS extra FROM {names['timeline']} t WHERE {where} AND {scope.open_at()}"
+            f" AND {on_list(kind, d)}", params)
 
 
 def _clock_source(kind: str, clock: str | None, names: Mapping[str, str],

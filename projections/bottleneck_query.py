@@ -87,11 +87,7 @@ class Reports:
             cases.append(f"SUM(CASE WHEN {d} - t.received_on > {low}{upper} THEN 1 ELSE 0 END)"
                          f" AS aging_{bucket}")
             low = high if high is not None else low
-        cases += [
-            f"SUM(CASE WHEN {_ABLE_NOT_SEIZED.format(d=d)} THEN 1 ELSE 0 END) AS able_not_seized",
-            "SUM(t.large) AS large_unfinished",
-            f"SUM(CASE WHEN {_DIFFICULT.format(d=d)} THEN 1 ELSE 0 END) AS difficult",
-        ]
+        cases += [f"SUM(CASE WHEN {on_list(name, d)} THEN 1 ELSE 0 END) AS {name}" for name in TIMELINE_LISTS]
         row = self.db.query(f"SELECT COUNT(*) AS open_cases, {', '.join(cases)} FROM"
                             f" {self.names['timeline']} t WHERE {where} AND {s.open_at()}", params)[0]
         counts = {k: int(v or 0) for k, v in row.items()}
@@ -99,7 +95,7 @@ class Reports:
             "open_cases": counts["open_cases"],
             "stages": {name: counts[f"stage_{name}"] for name in OPEN_STAGES},
             "aging": {bucket: counts[f"aging_{bucket}"] for bucket, _ in AGING},
-            "lists": {name: counts[name] for name in ("able_not_seized", "large_unfinished", "difficult")},
+            "lists": {name: counts[name] for name in TIMELINE_LISTS},
         }
 
     # ------------------------------------------------------------ clocks
@@ -190,8 +186,17 @@ class Reports:
         return sorted(people.values(), key=lambda p: (-p["open_cases"], p["agency"], p["enforcer"] or ""))
 
 
-_ABLE_NOT_SEIZED = "t.able_since <= {d} AND (t.seized_on IS NULL OR t.seized_on > {d})"
-_DIFFICULT = "t.difficult = 1 AND t.difficult_since <= {d}"
+TIMELINE_LISTS = {
+    # list: (condition on an open case's timeline row t at day {d}, the day its wait began)
+    "able_not_seized": ("t.able_since <= {d} AND (t.seized_on IS NULL OR t.seized_on > {d})", "t.able_since"),
+    "large_unfinished": ("t.large = 1", "t.received_on"),
+    "difficult": ("t.difficult = 1 AND t.difficult_since <= {d}", "t.difficult_since"),
+}
+"""The named lists read from the timeline alone (sold_not_delivered comes from the clocks)."""
+
+
+def on_list(name: str, d: int) -> str:
+    return TIMELINE_LISTS[name][0].format(d=d)
 
 
 def describe(histogram: Mapping[int, int]) -> dict[str, Any]:
