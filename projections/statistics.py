@@ -8,7 +8,9 @@ Tables (logical names):
   ``init:<initiation>`` or ``kind:<judgment kind>``;
 - ``known``: the same sums also keyed by ``bucket`` (log position // BUCKET), so that the
   statistics "as known at" a past moment are the sums of the buckets before it plus a short
-  replay (``stats_known``).
+  replay (``stats_known``);
+- ``snapshots``: the ``months`` table as it stood at every MARK_BUCKETS-th bucket boundary
+  (listed in ``marks``), so that "as known at" sums at most MARK_BUCKETS buckets of ``known``.
 
 A batch is folded in memory and written with one set-wise upsert per table.
 """
@@ -47,7 +49,7 @@ _CASE_COLUMNS = ("case_id", "agency", "initiation", "kind", "received_month", "a
 
 class StatisticsProjection(Projection):
     name = "statistics"
-    version = 2
+    version = 3
     tables = {  # noqa: RUF012 (the interface's class attribute)
         "cases": [
             "CREATE TABLE IF NOT EXISTS {t} (case_id TEXT PRIMARY KEY, agency TEXT NOT NULL,"
@@ -60,10 +62,16 @@ class StatisticsProjection(Projection):
             f" month INTEGER NOT NULL, {_METRIC_COLUMNS}, PRIMARY KEY (node, split, month))",
         ],
         "known": [
-            "CREATE TABLE IF NOT EXISTS {t} (node TEXT NOT NULL, split TEXT NOT NULL,"
-            f" month INTEGER NOT NULL, bucket INTEGER NOT NULL, {_METRIC_COLUMNS},"
-            " PRIMARY KEY (node, split, month, bucket))",
+            "CREATE TABLE IF NOT EXISTS {t} (node TEXT NOT NULL, bucket INTEGER NOT NULL,"
+            f" split TEXT NOT NULL, month INTEGER NOT NULL, {_METRIC_COLUMNS},"
+            " PRIMARY KEY (node, bucket, split, month))",
         ],
+        "snapshots": [
+            "CREATE TABLE IF NOT EXISTS {t} (node TEXT NOT NULL, mark INTEGER NOT NULL,"
+            f" split TEXT NOT NULL, month INTEGER NOT NULL, {_METRIC_COLUMNS},"
+            " PRIMARY KEY (node, mark, split, month))",
+        ],
+        "marks": ["CREATE TABLE IF NOT EXISTS {t} (mark INTEGER PRIMARY KEY)"],
     }
 
     def __init__(self) -> None:
@@ -85,8 +93,6 @@ class StatisticsProjection(Projection):
     def apply(self, tx: Transaction, names: Names, events: Sequence[Positioned],
               state: dict[str, Any]) -> None:
         todo = [p for p in events if is_relevant(p.event)]
-        if not todo:
-            return
         cache: dict[str, CaseStat | None] = state.setdefault("cases", {})
         wanted = {str(p.event.originator_id) for p in todo if p.topic != "Received"}
         self._load(tx, names, [i for i in wanted if i not in cache], cache)
@@ -105,13 +111,15 @@ class StatisticsProjection(Projection):
             bucket = p.position // stats_model.BUCKET
             for where, month, vector in found:
                 _add(known, (where, month, bucket), vector)
-        rows = _merge(((node, split, month, bucket), values)
+        rows = _merge(((node, bucket, split, month), values)
                       for (where, month, bucket), values in known.items()
                       for node, split in self.targets(where))
         self._save_cases(tx, names, changed)
         self._save_sums(tx, names["months"], ("node", "split", "month"),
-                        _merge((key[:3], values) for key, values in rows.items()))
-        self._save_sums(tx, names["known"], ("node", "split", "month", "bucket"), rows)
+                        _merge(((n, s, m), values) for (n, _, s, m), values in rows.items()))
+        self._save_sums(tx, names["known"], ("node", "bucket", "split", "month"), rows)
+        if events:
+            self._save_marks(tx, names, events[0].position, events[-1].position, rows)
         if len(cache) > CACHE_LIMIT:
             for case_id in list(islice(cache, len(cache) - CACHE_LIMIT // 2)):
                 del cache[case_id]
@@ -140,6 +148,26 @@ class StatisticsProjection(Projection):
                [(case_id, s.agency, s.initiation, s.kind, s.received_month, s.amount_due, s.collected,
                  None if s.able is None else int(s.able), s.hold, s.finished)
                 for case_id, s in changed.items()])
+
+    def _save_marks(self, tx: Transaction, names: Names, first: int, last: int,
+                    rows: dict[tuple[Any, ...], list[int]]) -> None:
+        """Snapshots at the mark boundaries this batch reached: ``months`` now, less the deltas
+        of this batch's events at or after the boundary. A mark missed (a boundary in a gap of
+        the log's ids) only makes "as known at" sum more buckets."""
+        size = stats_model.BUCKET * stats_model.MARK_BUCKETS
+        columns = ", ".join(METRICS)
+        for mark in range(first // size + 1, (last + 1) // size + 1):
+            boundary = mark * stats_model.MARK_BUCKETS
+            tx.execute(f"INSERT INTO {names['snapshots']} (node, mark, split, month, {columns})"
+                       f" SELECT node, {int(mark)}, split, month, {columns} FROM {names['months']}"
+                       f" WHERE {' OR '.join(f'{m} <> 0' for m in METRICS)}")
+            later = _merge(((n, mark, s, m), [-v for v in values])
+                           for (n, bucket, s, m), values in rows.items() if bucket >= boundary)
+            self._save_sums(tx, names["snapshots"], ("node", "mark", "split", "month"), later)
+            # Only rows that are not zero: the same rows whichever batch reached the mark.
+            tx.executemany(f"DELETE FROM {names['snapshots']} WHERE node = %s AND mark = %s AND split = %s"
+                           f" AND month = %s AND {' AND '.join(f'{m} = 0' for m in METRICS)}", list(later))
+            tx.execute(f"INSERT INTO {names['marks']} (mark) VALUES (%s)", (mark,))
 
     @staticmethod
     def _save_sums(tx: Transaction, table: str, key: tuple[str, ...],

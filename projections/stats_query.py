@@ -15,8 +15,9 @@ from typing import Any
 
 from domain.agencies import Directory, Level
 from domain.values import Initiation, JudgmentKind
+from projections import stats_model
 from projections.base import Names
-from projections.stats_model import CATEGORIES, FLOWS, STATES, Vector
+from projections.stats_model import CATEGORIES, FLOWS, METRICS, STATES, Vector
 from service.store import Database
 
 COLUMNS = ("carried_over", "newly_accepted", "total_accepted", "entrusted", "to_execute",
@@ -86,17 +87,26 @@ def read_sums(db: Database, names: Names, period: Period, *, node: str | None,
         which.append("node = %s")
         params.append(node)
     if peers:
-        marks = ", ".join(["%s"] * len(peers))
-        which.append(f"(split IN ({', '.join(['%s'] * len(INITIATIONS))}) AND node IN ({marks}))")
+        places = ", ".join(["%s"] * len(peers))
+        which.append(f"(split IN ({', '.join(['%s'] * len(INITIATIONS))}) AND node IN ({places}))")
         params.extend((*INITIATIONS, *peers))
-    table = names["known" if cut else "months"]
-    bucket = f" AND bucket < {int(cut.bucket)}" if cut else ""
+    where = f"month <= {last} AND ({' OR '.join(which) or '1 = 0'})"
+    if cut is None:
+        source = f"{names['months']} WHERE {where}"
+    else:
+        # The last snapshot at or before the cut, and the buckets from there to the cut.
+        every = int(stats_model.MARK_BUCKETS)
+        mark = f"(SELECT COALESCE(MAX(mark), 0) FROM {names['marks']} WHERE mark <= {cut.bucket // every})"
+        metrics = ", ".join(METRICS)
+        source = (f"(SELECT node, split, month, {metrics} FROM {names['snapshots']}"
+                  f" WHERE mark = {mark} AND {where} UNION ALL"
+                  f" SELECT node, split, month, {metrics} FROM {names['known']}"
+                  f" WHERE bucket >= {mark} * {every} AND bucket < {int(cut.bucket)} AND {where}) u")
+        params = params * 2
     rows = db.query(
         f"SELECT g.position AS position, s.* FROM rm_generations g LEFT JOIN ("
-        f"SELECT node, split, {', '.join(sums)} FROM {table}"
-        f" WHERE month <= {last}{bucket} AND ({' OR '.join(which) or '1 = 0'})"
-        f" GROUP BY node, split) s ON 1 = 1 WHERE g.projection = %s AND g.generation = %s",
-        (*params, names.projection, names.generation))
+        f"SELECT node, split, {', '.join(sums)} FROM {source} GROUP BY node, split) s ON 1 = 1"
+        f" WHERE g.projection = %s AND g.generation = %s", (*params, names.projection, names.generation))
     found: dict[tuple[str, str], Sums] = {}
     for row in rows:
         if row["node"] is not None:

@@ -15,6 +15,7 @@ from flask import Flask
 from werkzeug.security import generate_password_hash
 
 import service.users
+from projections import stats_model
 from projections.stats_query import COLUMNS, competition_ranks
 from service.app import create_app
 from service.demo import seed_demo
@@ -107,12 +108,15 @@ def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     var = Path(tmp_path_factory.mktemp("var"))
     app = create_app({"THADS_DATABASE_URL": url, "THADS_VAR_DIR": str(var), "THADS_SECRET_KEY": "s",
                       "THADS_INLINE_PROJECTIONS": "y", "TESTING": "1"})
-    with pytest.MonkeyPatch.context() as mp:  # hundreds of password hashes would dominate
+    with pytest.MonkeyPatch.context() as mp:
+        # A snapshot every bucket (4,096 positions), so that the demo's log has some.
+        mp.setattr(stats_model, "MARK_BUCKETS", 1)
+        # Hundreds of password hashes would dominate.
         mp.setattr(service.users, "generate_password_hash",
                    lambda password, method=None: generate_password_hash(password, "pbkdf2:sha256:1"))
         seed_demo(app.extensions["thads"].cases, scale=0.05, progress=False, echo=lambda _: None)
-    app.extensions["thads"].read_models.runner.catch_up()
-    yield app
+        app.extensions["thads"].read_models.runner.catch_up()
+        yield app
     app.extensions["thads"].close()
 
 

@@ -113,7 +113,9 @@ def scenario(books: Books, *, second: bool) -> None:
 
 def test_as_known_at_answers_what_was_recorded_by_then(app: Flask, books: Books, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(stats_model, "BUCKET", 3)  # whole buckets from the table, the rest replayed
+    # Small buckets and marks: snapshots, whole buckets and a replay of the rest all take part.
+    monkeypatch.setattr(stats_model, "BUCKET", 1)
+    monkeypatch.setattr(stats_model, "MARK_BUCKETS", 3)
     query: dict[str, Any] = {"year": 2020, "through": "2020-03"}
     agencies = ("C26", "CC243", "CC244", "VN")
     scenario(books, second=False)
@@ -124,6 +126,9 @@ def test_as_known_at_answers_what_was_recorded_by_then(app: Flask, books: Books,
     scenario(books, second=True)
     now = {agency: books.stats(agency=agency, **query) for agency in agencies}
     assert money(now["CC243"], "newly_accepted") != money(then["CC243"], "newly_accepted")
+    svc = app.extensions["thads"]
+    marks = svc.cases.db.query(f"SELECT mark FROM {svc.read_models.names('statistics')['marks']}")
+    assert len(marks) >= 4
     for agency in agencies:
         assert books.stats(agency=agency, **query, as_known_at=cut.isoformat()) == then[agency]
         later = (cut + timedelta(days=1)).isoformat()
