@@ -31,6 +31,13 @@ WINDOW = 256
 the log order only nearly (they are taken before the commit that numbers the event)."""
 
 
+def _fold(case: Any, events: Any) -> Any:
+    """Events into a case (the library's default projector checks a protocol per event)."""
+    for event in events:
+        case = event.mutate(case)
+    return case
+
+
 def _recorded(app: Any, notification: Any) -> datetime:
     return app.mapper.to_domain_event(notification).timestamp  # type: ignore[no-any-return]
 
@@ -69,7 +76,8 @@ def replay(app: Any, directory: Any, start: int, stop: int) -> dict[tuple[str, s
         if case_id in states or type(event).__name__ == "Received":
             before = states.get(case_id)
         else:
-            before = case_stat(app.repository.get(case_id, version=event.originator_version - 1))
+            before = case_stat(app.repository.get(case_id, version=event.originator_version - 1,
+                                                  projector_func=_fold))
         states[case_id], found = step(before, event)
         if is_correction(event):
             found = correction_deltas(list(app.events.get(case_id, lte=event.originator_version)))
