@@ -27,6 +27,10 @@ SUMS = ("n_open", "m_open", *FLOWS, *STATES)
 """What is summed per (node, split): open before the period, flows in it, open at its end."""
 
 INITIATIONS = tuple(f"init:{i.value}" for i in Initiation)
+PEER = "peer"
+"""The pseudo split of a peer's sums: all its cases, and only the sums its rates need."""
+RATE_SUMS = ("n_open", "m_open", "n_received", "m_received", "n_entrusted", "m_entrusted", "n_unable",
+             "m_unable", "n_completed", "n_terminated", "m_terminated", "m_collected")
 Sums = dict[str, int]
 
 
@@ -73,69 +77,78 @@ class Cut:
 
 def read_sums(db: Database, names: Names, period: Period, *, node: str | None,
               peers: Sequence[str], cut: Cut | None = None) -> tuple[int, dict[tuple[str, str], Sums]]:
-    """Sums per (node, split) for ``node`` in every split and for ``peers`` in split ``all``,
-    and the position they are at."""
+    """Sums per (node, split) for ``node`` in every split and ``all``, the sums the rates of
+    ``peers`` need (split PEER), and the position they are at: one statement, one snapshot."""
     first, last = int(period.first), int(period.through)
     n_open = " + ".join(f"n_{c}" for c in CATEGORIES)
     m_open = " + ".join(f"m_{c}" for c in CATEGORIES)
-    sums = [f"SUM(CASE WHEN month < {first} THEN {n_open} ELSE 0 END) AS n_open",
-            f"SUM(CASE WHEN month < {first} THEN {m_open} ELSE 0 END) AS m_open",
-            *(f"SUM(CASE WHEN month >= {first} THEN {f} ELSE 0 END) AS {f}" for f in FLOWS),
-            *(f"SUM({s}) AS {s}" for s in STATES)]
-    which, params = [], []
+    sums = {"n_open": f"CASE WHEN month < {first} THEN {n_open} ELSE 0 END",
+            "m_open": f"CASE WHEN month < {first} THEN {m_open} ELSE 0 END",
+            **{f: f"CASE WHEN month >= {first} THEN {f} ELSE 0 END" for f in FLOWS},
+            **{s: s for s in STATES}}
+    branches, params = [], []
     if node is not None:
-        which.append("node = %s")
-        params.append(node)
+        source, times = _source(names, cut, f"month <= {last} AND node = %s")
+        columns = ", ".join(f"SUM({expr}) AS {name}" for name, expr in sums.items())
+        branches.append(f"SELECT node, split, {columns} FROM {source} GROUP BY node, split")
+        params += [node] * times
     if peers:
-        places = ", ".join(["%s"] * len(peers))
-        which.append(f"(split IN ({', '.join(['%s'] * len(INITIATIONS))}) AND node IN ({places}))")
-        params.extend((*INITIATIONS, *peers))
-    where = f"month <= {last} AND ({' OR '.join(which) or '1 = 0'})"
-    if cut is None:
-        source = f"{names['months']} WHERE {where}"
-    else:
-        # The last snapshot at or before the cut, and the buckets from there to the cut.
-        every = int(stats_model.MARK_BUCKETS)
-        mark = f"(SELECT COALESCE(MAX(mark), 0) FROM {names['marks']} WHERE mark <= {cut.bucket // every})"
-        metrics = ", ".join(METRICS)
-        source = (f"(SELECT node, split, month, {metrics} FROM {names['snapshots']}"
-                  f" WHERE mark = {mark} AND {where} UNION ALL"
-                  f" SELECT node, split, month, {metrics} FROM {names['known']}"
-                  f" WHERE bucket >= {mark} * {every} AND bucket < {int(cut.bucket)} AND {where}) u")
-        params = params * 2
+        inits, places = ", ".join(["%s"] * len(INITIATIONS)), ", ".join(["%s"] * len(peers))
+        source, times = _source(names, cut, f"month <= {last} AND split IN ({inits}) AND node IN ({places})")
+        columns = ", ".join(f"SUM({expr}) AS {name}" if name in RATE_SUMS else f"0 AS {name}"
+                            for name, expr in sums.items())
+        branches.append(f"SELECT node, '{PEER}' AS split, {columns} FROM {source} GROUP BY node")
+        params += [*INITIATIONS, *peers] * times
     rows = db.query(
         f"SELECT g.position AS position, s.* FROM rm_generations g LEFT JOIN ("
-        f"SELECT node, split, {', '.join(sums)} FROM {source} GROUP BY node, split) s ON 1 = 1"
-        f" WHERE g.projection = %s AND g.generation = %s", (*params, names.projection, names.generation))
+        f"{' UNION ALL '.join(branches)}) s ON 1 = 1 WHERE g.projection = %s AND g.generation = %s",
+        (*params, names.projection, names.generation))
     found: dict[tuple[str, str], Sums] = {}
     for row in rows:
         if row["node"] is not None:
             found[(row["node"], row["split"])] = {s: int(row[s] or 0) for s in SUMS}
     position = int(rows[0]["position"]) if rows else 0
     if cut is not None:
-        _add_extra(found, cut.extra, period)
+        _add_extra(found, cut.extra, period, node, set(peers))
         position = cut.position
-    for (code, split), values in list(found.items()):  # all cases = the sum of the initiations
-        if split in INITIATIONS:
-            whole = found.setdefault((code, "all"), dict.fromkeys(SUMS, 0))
-            for name, value in values.items():
+    if node is not None:
+        whole = found.setdefault((node, "all"), dict.fromkeys(SUMS, 0))
+        for split in INITIATIONS:  # all cases = the sum of the initiations
+            for name, value in found.get((node, split), {}).items():
                 whole[name] += value
     return position, found
 
 
+def _source(names: Names, cut: Cut | None, where: str) -> tuple[str, int]:
+    """The rows to sum (and how many times ``where``'s parameters occur): the monthly sums,
+    or as known at a cut, the last snapshot before it and the buckets from there to the cut."""
+    if cut is None:
+        return f"{names['months']} WHERE {where}", 1
+    every = int(stats_model.MARK_BUCKETS)
+    mark = f"(SELECT COALESCE(MAX(mark), 0) FROM {names['marks']} WHERE mark <= {cut.bucket // every})"
+    metrics = ", ".join(METRICS)
+    return (f"(SELECT node, split, month, {metrics} FROM {names['snapshots']} WHERE mark = {mark}"
+            f" AND {where} UNION ALL SELECT node, split, month, {metrics} FROM {names['known']}"
+            f" WHERE bucket >= {mark} * {every} AND bucket < {int(cut.bucket)} AND {where}) u"), 2
+
+
 def _add_extra(found: dict[tuple[str, str], Sums], extra: Mapping[tuple[str, str, int], Vector],
-               period: Period) -> None:
+               period: Period, node: str | None, peers: set[str]) -> None:
     for (code, split, month), vector in extra.items():
         if month > period.through:
             continue
-        sums = found.setdefault((code, split), dict.fromkeys(SUMS, 0))
-        for name, value in vector.items():
-            if name in STATES:
-                sums[name] += value
-                if month < period.first:
-                    sums[f"{name[0]}_open"] += value
-            elif month >= period.first:
-                sums[name] += value
+        keys = [(code, split)] if code == node else []
+        if code in peers and split in INITIATIONS:
+            keys.append((code, PEER))
+        for key in keys:
+            sums = found.setdefault(key, dict.fromkeys(SUMS, 0))
+            for name, value in vector.items():
+                if name in STATES:
+                    sums[name] += value
+                    if month < period.first:
+                        sums[f"{name[0]}_open"] += value
+                elif month >= period.first:
+                    sums[name] += value
 
 
 # ------------------------------------------------------------------ the table
@@ -194,7 +207,7 @@ def peers_of(directory: Directory, agency: str, on: date) -> tuple[str, list[str
 
 def ranking(sums: Mapping[tuple[str, str], Sums], peers: Sequence[str]) -> dict[str, dict[str, Any]]:
     """Each peer's rates and ranks by cases and by money."""
-    tables = {code: table(sums.get((code, "all"))) for code in peers}
+    tables = {code: table(sums.get((code, PEER))) for code in peers}
     out: dict[str, dict[str, Any]] = {code: {"rate": {}, "rank": {}} for code in peers}
     for unit in ("cases", "money"):
         rates = {code: t[unit]["rate"] for code, t in tables.items()}
