@@ -45,6 +45,7 @@ def test_the_worked_example_of_spec_4(books: Books) -> None:
     assert answer["period"] == {"start": "2019-10-01", "end": "2020-03-31"}
     assert answer["rank"] == {"cases": 1, "money": 1, "of": 63, "level": "province"}
     assert answer["position"] > 0
+    assert books.stats(agency="C01", year=2020, through="2020-03", min_position=answer["position"]) == answer
     # The receiving province accepted the entrusted case with the outstanding money.
     receiver = books.stats(agency="C02", year=2020, through="2020-03")
     assert cases(receiver, "newly_accepted", "in_progress") == (1, 1)
