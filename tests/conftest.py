@@ -46,11 +46,16 @@ def postgres_database() -> str:
 
 
 def reset_postgres(url: str) -> None:
+    """Empty the store; read-model tables are dropped (their columns change with the code)."""
     with psycopg.connect(url, autocommit=True) as conn:
         tables = [r[0] for r in conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()]
-        if tables:
-            conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+        read_models = [t for t in tables if t.startswith("rm_")]
+        if read_models:
+            conn.execute("DROP TABLE " + ", ".join(f'"{t}"' for t in read_models))
+        others = [t for t in tables if not t.startswith("rm_")]
+        if others:
+            conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in others) + " RESTART IDENTITY CASCADE")
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
