@@ -144,10 +144,10 @@ class StatisticsProjection(Projection):
     @staticmethod
     def _save_cases(tx: Transaction, names: Names, changed: dict[str, CaseStat]) -> None:
         updates = ", ".join(f"{c} = excluded.{c}" for c in _CASE_COLUMNS[1:])
-        upsert(tx, names["cases"], _CASE_COLUMNS, ("case_id",), updates,
-               [(case_id, s.agency, s.initiation, s.kind, s.received_month, s.amount_due, s.collected,
-                 None if s.able is None else int(s.able), s.hold, s.finished)
-                for case_id, s in changed.items()])
+        tx.upsert(names["cases"], _CASE_COLUMNS, ("case_id",), updates,
+                  [(case_id, s.agency, s.initiation, s.kind, s.received_month, s.amount_due, s.collected,
+                    None if s.able is None else int(s.able), s.hold, s.finished)
+                   for case_id, s in changed.items()])
 
     def _save_marks(self, tx: Transaction, names: Names, first: int, last: int,
                     rows: dict[tuple[Any, ...], list[int]]) -> None:
@@ -175,33 +175,7 @@ class StatisticsProjection(Projection):
         # Rows summing to zero are written too: which rows exist then depends only on the
         # events, not on how they were batched, so a live read model equals a rebuild.
         updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in METRICS)
-        upsert(tx, table, (*key, *METRICS), key, updates, [(*k, *v) for k, v in rows.items()])
-
-
-def upsert(tx: Transaction, table: str, columns: Sequence[str], key: Sequence[str], updates: str,
-           rows: Sequence[Sequence[Any]]) -> None:
-    """Insert or update many rows (with unique keys). On PostgreSQL the rows are copied into a
-    temporary table and merged by one statement (a round trip per row costs more than the
-    work); SQLite is in process, and one prepared statement run per row is the fastest."""
-    if not rows:
-        return
-    names = ", ".join(columns)
-    conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
-    if not _is_postgres(tx):
-        marks = ", ".join(["%s"] * len(columns))
-        tx.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks}) {conflict}", rows)
-        return
-    stage = f"{table}_in"
-    tx.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table}) ON COMMIT DELETE ROWS")
-    with tx.cursor.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-    tx.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} {conflict}")
-    tx.execute(f"DELETE FROM {stage}")
-
-
-def _is_postgres(tx: Transaction) -> bool:
-    return not type(tx.cursor).__module__.startswith("sqlite3")
+        tx.upsert(table, (*key, *METRICS), key, updates, [(*k, *v) for k, v in rows.items()])
 
 
 def _merge(pairs: Iterable[tuple[tuple[Any, ...], list[int]]]) -> dict[tuple[Any, ...], list[int]]:

@@ -70,7 +70,7 @@ class Database:
     @contextmanager
     def transaction(self, *, commit: bool = True) -> Iterator[Transaction]:
         with self.datastore.transaction(commit=commit) as cursor:
-            yield Transaction(cursor, self._sql)
+            yield Transaction(cursor, self._sql, self.dialect)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """One read statement. On PostgreSQL it runs in autocommit mode: one round trip
@@ -79,7 +79,7 @@ class Database:
             with self.transaction(commit=False) as tx:
                 return tx.query(sql, params)
         with self.datastore.get_connection() as conn:
-            return Transaction(conn.cursor(), self._sql).query(sql, params)
+            return Transaction(conn.cursor(), self._sql, self.dialect).query(sql, params)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         with self.transaction(commit=True) as tx:
@@ -92,10 +92,11 @@ class Database:
 
 
 class Transaction:
-    def __init__(self, cursor: Any, translate: Any):
+    def __init__(self, cursor: Any, translate: Any, dialect: str = SQLITE):
         # The library wraps sqlite3 cursors; psycopg cursors come as they are.
         self.cursor = getattr(cursor, "sqlite_cursor", cursor)
         self._translate = translate
+        self.dialect = dialect
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         self.cursor.execute(self._translate(sql), tuple(params))
@@ -115,3 +116,27 @@ class Transaction:
     def one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
         rows = self.query(sql, params)
         return rows[0] if rows else None
+
+    def upsert(self, table: str, columns: Sequence[str], key: Sequence[str], updates: str,
+               rows: Sequence[Sequence[Any]]) -> None:
+        """Insert many rows (unique by ``key``), or on conflict apply ``updates`` (the SET list
+        of ``ON CONFLICT DO UPDATE``, ``excluded.<column>`` naming the new value). On PostgreSQL
+        the rows are copied into a temporary table and merged by one statement (a round trip
+        per row costs more than the work); SQLite is in-process, where one prepared statement
+        run per row is fastest."""
+        if not rows:
+            return
+        names = ", ".join(columns)
+        conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+        if self.dialect == SQLITE:
+            marks = ", ".join(["%s"] * len(columns))
+            self.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks}) {conflict}", rows)
+            return
+        stage = f"{table}_in"
+        self.cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table}) ON COMMIT DELETE ROWS")
+        with self.cursor.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        self.cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} {conflict}")
+        self.cursor.execute(f"DELETE FROM {stage}")
