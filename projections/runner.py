@@ -8,6 +8,8 @@ NOTIFY); the SQLite recorder has no subscriptions, so there it polls the notific
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import queue
 import threading
 import time
@@ -23,7 +25,7 @@ from projections.registry import Generation, Registry
 log = logging.getLogger(__name__)
 
 BATCH = 1000
-READ_PAGE = 5000
+REBUILD_BATCH = 20000  # a rebuild commits less often: fewer commits, more merged rows
 
 
 class PositionMoved(Exception):
@@ -44,10 +46,12 @@ class Target:
 
 
 class Runner:
-    def __init__(self, app: Any, registry: Registry, *, batch: int = BATCH):
+    def __init__(self, app: Any, registry: Registry, *, batch: int = BATCH,
+                 rebuild_batch: int = REBUILD_BATCH):
         self.app = app
         self.registry = registry
         self.batch = batch
+        self.rebuild_batch = rebuild_batch
         for projection in registry.projections.values():
             projection.bind(app)
         self._targets: dict[tuple[str, int], Target] = {}
@@ -154,26 +158,61 @@ class Runner:
         return self.rebuild_many([name], progress=progress, fresh=fresh)[0]
 
     def rebuild_many(self, names: Sequence[str], *, progress: Callable[[int], Any] | None = None,
-                     fresh: bool = False) -> list[Generation]:
-        """Rebuild several read models in one pass over the log (each event read once)."""
+                     fresh: bool = False, processes: bool = False) -> list[Generation]:
+        """Rebuild several read models: in one pass over the log (each event read once), or with
+        ``processes`` one process per read model, each reading the log, to use every core."""
         generations = []
         for name in names:
             projection = self.registry.projections[name]
             if fresh:
                 self.registry.discard_building(projection)
             generations.append(self.registry.start_building(projection))
-        targets = [self.target(g) for g in generations]
-        while True:
-            low = min(t.position for t in targets)
-            events = self.read(low, self.batch)
-            if not events:
-                break
-            self.apply([t for t in targets if t.position == low], events)
-            if progress is not None:
-                progress(len(events))
+        if processes and len(names) > 1:
+            self._build_in_processes(generations, progress)
+        else:
+            self._build([self.target(g) for g in generations], progress)
         for generation in generations:
             self.registry.activate(generation.projection, generation.generation)
         return generations
+
+    def _build(self, targets: list[Target], progress: Callable[[int], Any] | None,
+               parent: int | None = None) -> None:
+        while True:
+            if parent is not None and os.getppid() != parent:
+                raise SystemExit("the rebuilding process's parent died")
+            low = min(t.position for t in targets)
+            events = self.read(low, self.rebuild_batch)
+            if not events:
+                return
+            self.apply([t for t in targets if t.position == low], events)
+            if progress is not None:
+                progress(len(events))
+
+    def _build_in_processes(self, generations: list[Generation],
+                            progress: Callable[[int], Any] | None) -> None:
+        context = multiprocessing.get_context("spawn")
+        url = self.app.database_url
+        children = [context.Process(target=_build_child, name=f"rebuild-{g.projection}",
+                                    args=(url, g.projection, g.generation, os.getpid()))
+                    for g in generations]
+        for child in children:
+            child.start()
+        done = sum(g.position for g in generations)
+        try:
+            while any(child.is_alive() for child in children):
+                time.sleep(0.5)
+                now = sum(g.position for g in self.registry.generations()
+                          if (g.projection, g.generation) in {(x.projection, x.generation)
+                                                               for x in generations})
+                if progress is not None and now > done:
+                    progress((now - done) // len(generations))
+                done = max(done, now)
+        finally:
+            for child in children:
+                child.join()
+        failed = [c.name for c in children if c.exitcode != 0]
+        if failed:
+            raise RuntimeError(f"rebuilding failed in {', '.join(failed)}")
 
     # ------------------------------------------------------------ following
 
@@ -261,3 +300,19 @@ class Runner:
                         return
         finally:
             subscription.stop()
+
+
+def _build_child(url: str, projection: str, generation: int, parent: int) -> None:
+    """One read model rebuilt in a process of its own (see ``Runner.rebuild_many``)."""
+    from domain.agencies import default_directory
+    from projections import all_projections
+    from service.application import CaseApplication
+
+    app = CaseApplication(url, default_directory(), create_tables=False)
+    try:
+        registry = Registry(app.db, all_projections())
+        runner = Runner(app, registry)
+        found = [g for g in registry.generations(projection) if g.generation == generation]
+        runner._build([runner.target(found[0])], None, parent=parent)
+    finally:
+        app.close()

@@ -83,6 +83,7 @@ class CaseApplication(Application[UUID]):
         # Per instance: the interval is configuration (THADS_SNAPSHOT_INTERVAL).
         self.snapshotting_intervals = {EnforcementCase: snapshot_interval}  # type: ignore[misc]
         self.snapshotting_projectors = {EnforcementCase: project_case}  # type: ignore[misc]
+        self.database_url = database_url
         settings = eventsourcing_env(database_url, create_tables=create_tables)
         settings.update(env or {})
         super().__init__(settings)

@@ -58,7 +58,7 @@ def store(store_url: str) -> Iterator[tuple[CaseApplication, Registry, Runner]]:
     app = CaseApplication(store_url, default_directory())
     registry = Registry(app.db, [Counting()])
     registry.create_tables()
-    yield app, registry, Runner(app, registry, batch=7)
+    yield app, registry, Runner(app, registry, batch=7, rebuild_batch=7)
     app.close()
 
 
@@ -162,7 +162,7 @@ def test_an_interrupted_rebuild_continues_on_restart(store: Any) -> None:
         runner.rebuild("counting", progress=stop_after_two_batches)
     building = registry.building("counting")
     assert building is not None and 0 < building.position < app.log_head()
-    restarted = Runner(app, Registry(app.db, [Counting()]), batch=7)
+    restarted = Runner(app, Registry(app.db, [Counting()]), batch=7, rebuild_batch=7)
     new = restarted.rebuild("counting")
     assert new.generation == building.generation
     assert counts(app, registry) == {"Received": 10, "Verified": 10}
