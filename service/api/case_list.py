@@ -8,7 +8,8 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from domain.values import CaseState, Stage
-from projections.case_query import FLAGS, SORTS, check_reader, list_cases
+from projections.base import Names
+from projections.case_query import FLAGS, SORTS, CaseList, check_reader, list_cases
 from service.api.base import current_actor, services
 
 READ_MODEL = "cases"
@@ -69,11 +70,17 @@ def case_list(query: dict[str, Any]) -> dict[str, Any]:
     """One page of the caller's cases, once the read model has reached ``min_position``."""
     actor = current_actor()
     check_reader(actor)
-    query = dict(query)
-    min_position = query.pop("min_position", None)
+    filters = dict(query)
+    min_position = filters.pop("min_position", None)
     found = services()
     found.read_models.wait_for(min_position, [READ_MODEL])
-    listed = list_cases(found.cases.db, found.read_models.names(READ_MODEL), found.directory, actor,
-                        **query)
-    return {"items": listed.items, "total": listed.total, "page": query["page"],
-            "per_page": query["per_page"], "position": listed.position}
+
+    def listed(names: Names) -> CaseList:
+        return list_cases(found.cases.db, names, found.directory, actor, **filters)
+
+    answer = listed(found.read_models.names(READ_MODEL))
+    if min_position and answer.position < min_position:
+        # A rebuild was switched in within the second the table names are cached for.
+        answer = listed(found.read_models.registry.active_names(READ_MODEL, max_age=0))
+    return {"items": answer.items, "total": answer.total, "page": filters["page"],
+            "per_page": filters["per_page"], "position": answer.position}

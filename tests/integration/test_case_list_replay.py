@@ -1,7 +1,7 @@
 """The case-summary read model after a random sequence of API commands over many cases (every
 path of SPEC §3, interleaved, with reassignments, corrections and holds sprinkled in): it
 equals a rebuild from scratch, and each row says what the case itself says. SQLite and
-PostgreSQL."""
+PostgreSQL. And the planner's statistics are refreshed as the log grows."""
 
 from __future__ import annotations
 
@@ -13,6 +13,12 @@ from uuid import UUID
 import pytest
 from flask import Flask
 
+from domain.agencies import default_directory
+from domain.case import EnforcementCase
+from projections.base import Positioned
+from projections.cases import CasesProjection
+from projections.registry import Registry
+from service.application import CaseApplication
 from tests.integration.api_helpers import API
 from tests.integration.test_case_list import ITEM_KEYS, Caller, head  # noqa: F401 (fixture)
 
@@ -107,3 +113,33 @@ def test_read_model_equals_a_rebuild_and_the_cases(app: Flask, head: Caller, see
         loaded = services.cases.load_case(UUID(case_id))
         assert (row["judgment_kind"], row["creditor_kind"]) == (loaded.judgment["kind"],
                                                                 loaded.creditor["kind"])
+
+
+def test_the_planners_statistics_are_refreshed_as_the_log_doubles(store_url: str) -> None:
+    app = CaseApplication(store_url, default_directory())
+    try:
+        registry = Registry(app.db, [CasesProjection()])
+        registry.create_tables()
+        names = registry.active_names("cases")
+        case = EnforcementCase.receive(
+            number="1/2020", agency="CC243", on=date(2020, 1, 2), initiation="ex_officio",
+            judgment={"court": "TAND", "number": "1/HS", "date": date(2019, 12, 1), "kind": "criminal"},
+            creditor={"name": "Nhà nước", "kind": "state"}, debtor={"name": "Bị án", "kind": "individual"},
+            amount_due=1000, by="test")
+        case.note("ghi chú", by="test", on=date(2020, 1, 3))
+        events = [Positioned(4095 + i, e) for i, e in enumerate(case.collect_events())]
+        statements: list[str] = []
+        with app.db.transaction() as tx:
+            execute = tx.execute
+
+            def recording(sql: str, params: Any = ()) -> int:
+                statements.append(sql)
+                return execute(sql, params)
+
+            tx.execute = recording  # type: ignore[method-assign]
+            CasesProjection().apply(tx, names, events, {})
+        assert statements == [f"ANALYZE {names['summary']}"]
+        row = app.db.query(f"SELECT version, last_on, updated_position FROM {names['summary']}")
+        assert row == [{"version": 2, "last_on": date(2020, 1, 3).toordinal(), "updated_position": 4096}]
+    finally:
+        app.close()
