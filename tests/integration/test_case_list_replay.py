@@ -62,8 +62,12 @@ def path(rng: random.Random, due: int) -> list[Act]:
     return acts
 
 
-@pytest.mark.parametrize("seed", [2020, 2025])
-def test_read_model_equals_a_rebuild_and_the_cases(app: Flask, head: Caller, seed: int) -> None:  # noqa: F811
+@pytest.mark.parametrize(("seed", "cache_rows"), [(2020, None), (2025, None), (2021, 1)])
+def test_read_model_equals_a_rebuild_and_the_cases(app: Flask, head: Caller, seed: int,  # noqa: F811
+                                                   cache_rows: int | None,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    if cache_rows is not None:  # rows leave the cache at once: every batch reads them back
+        monkeypatch.setattr("projections.cases.CACHE_ROWS", cache_rows)
     rng = random.Random(seed)
     plans: dict[str, list[Act]] = {}
     for n in range(1, 21):
