@@ -7,10 +7,14 @@ NOTIFY); the SQLite recorder has no subscriptions, so there it polls the notific
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing
 import os
 import queue
+import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -184,9 +188,20 @@ class Runner:
             events = self.read(low, self.rebuild_batch)
             if not events:
                 return
-            self.apply([t for t in targets if t.position == low], events)
+            try:
+                self.apply([t for t in targets if t.position == low], events)
+            except PositionMoved:
+                # Another process builds the same generation (a runner killed with its
+                # rebuilding children still finishing a batch): go on from where it got to.
+                targets = self._reload(targets)
+                continue
             if progress is not None:
                 progress(len(events))
+
+    def _reload(self, targets: list[Target]) -> list[Target]:
+        wanted = {t.key for t in targets}
+        return [self.target(g) for g in self.registry.generations()
+                if (g.projection, g.generation) in wanted]
 
     def _build_in_processes(self, generations: list[Generation],
                             progress: Callable[[int], Any] | None) -> None:
@@ -308,6 +323,9 @@ def _build_child(url: str, projection: str, generation: int, parent: int) -> Non
     from projections import all_projections
     from service.application import CaseApplication
 
+    _die_with_parent()
+    if os.getppid() != parent:
+        raise SystemExit("the rebuilding process's parent died")
     app = CaseApplication(url, default_directory(), create_tables=False)
     try:
         registry = Registry(app.db, all_projections())
@@ -316,3 +334,13 @@ def _build_child(url: str, projection: str, generation: int, parent: int) -> Non
         runner._build([runner.target(found[0])], None, parent=parent)
     finally:
         app.close()
+
+
+def _die_with_parent() -> None:
+    """On Linux, ask the kernel to kill this process when its parent dies (a runner killed
+    with SIGKILL takes its rebuilding children with it, their open batches rolled back)."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    pr_set_pdeathsig = 1
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
