@@ -12,6 +12,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar
 
 from service.store import Transaction
@@ -27,6 +28,11 @@ class Positioned:
     @property
     def topic(self) -> str:
         return type(self.event).__name__
+
+    @cached_property
+    def case_id(self) -> str:
+        """The case's id as text (worked out once, however many read models ask)."""
+        return str(self.event.originator_id)
 
 
 class Names(Mapping[str, str]):

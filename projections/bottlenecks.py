@@ -85,7 +85,7 @@ class BottlenecksProjection(Projection):
               state: dict[str, Any]) -> None:
         cache: OrderedDict[str, Timeline] = state.setdefault("lines", OrderedDict())
         batch: list[tuple[int, Any, str]] = [
-            (p.position, p.event, str(p.event.originator_id)) for p in events
+            (p.position, p.event, p.case_id) for p in events
             if isinstance(p.event, EnforcementCase.Event)]
         self._load(tx, names, cache, batch)
         folder = Folder(self.rules)

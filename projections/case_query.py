@@ -11,6 +11,7 @@ from domain import clock
 from domain.access import Actor, Forbidden
 from domain.agencies import Directory
 from projections.base import Names
+from projections.bottleneck_query import Scope
 from projections.text import like_pattern
 from service.store import Database, Transaction
 
@@ -43,8 +44,11 @@ class CaseList:
 def list_cases(db: Database, names: Names, directory: Directory, actor: Actor, *,
                agency: str | None = None, stage: str | None = None, state: str | None = None,
                enforcer: str | None = None, flag: str | None = None, q: str | None = None,
+               overdue: bool | None = None, clocks: str | None = None,
                sort: str = "-received_on", page: int = 1, per_page: int = 50) -> CaseList:
-    """The cases in ``actor``'s scope matching every filter given, one page of them."""
+    """The cases in ``actor``'s scope matching every filter given, one page of them.
+    ``overdue`` (True: cases with a time-limit clock running and past due today; False: the
+    others) reads ``clocks``, the bottlenecks read model's clock table."""
     check_reader(actor)
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}")
@@ -65,6 +69,12 @@ def list_cases(db: Database, names: Names, directory: Directory, actor: Actor, *
             params.append(value)
     if flag:
         where.append(f"{flag} = 1")
+    if overdue is not None:
+        if clocks is None:
+            raise ValueError("the overdue filter needs the bottlenecks read model's clocks table")
+        now = Scope(None, clock.today())
+        late = f"SELECT c.case_id FROM {clocks} c WHERE {now.running_at('c')} AND c.due_on < {now.d}"
+        where.append(f"case_id {'IN' if overdue else 'NOT IN'} ({late})")
     if q and q.strip():
         where.append("search LIKE %s ESCAPE '\\'")
         params.append(like_pattern(q))

@@ -73,7 +73,7 @@ class CasesProjection(Projection):
         cache: dict[str, bytes] = state.setdefault("rows", {})  # least recently used first
         table = names["summary"]
         batch: list[tuple[int, Any, str]] = [
-            (p.position, p.event, str(p.event.originator_id)) for p in events
+            (p.position, p.event, p.case_id) for p in events
             if isinstance(p.event, EnforcementCase.Event)]
         self._load(tx, table, cache, batch)
         rows: dict[str, Summary] = {}

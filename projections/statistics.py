@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from itertools import islice
+from operator import add
 from typing import Any
 
 from domain.agencies import Directory, default_directory
@@ -94,13 +95,13 @@ class StatisticsProjection(Projection):
               state: dict[str, Any]) -> None:
         todo = [p for p in events if is_relevant(p.event)]
         cache: dict[str, CaseStat | None] = state.setdefault("cases", {})
-        wanted = {str(p.event.originator_id) for p in todo if p.topic != "Received"}
+        wanted = {p.case_id for p in todo if p.topic != "Received"}
         self._load(tx, names, [i for i in wanted if i not in cache], cache)
         known: dict[tuple[Where, int, int], list[int]] = {}
         changed: dict[str, CaseStat] = {}
         for p in todo:
             event = p.event
-            case_id = str(event.originator_id)
+            case_id = p.case_id
             before = cache.pop(case_id, None)
             new, found = step(before, event)
             if new is None:
@@ -183,7 +184,7 @@ def _merge(pairs: Iterable[tuple[tuple[Any, ...], list[int]]]) -> dict[tuple[Any
     out: dict[tuple[Any, ...], list[int]] = {}
     for key, values in pairs:
         row = out.get(key)
-        out[key] = values if row is None else [a + b for a, b in zip(row, values, strict=True)]
+        out[key] = values if row is None else list(map(add, row, values))
     return out
 
 

@@ -13,6 +13,7 @@ from projections.case_query import FLAGS, SORTS, CaseList, check_reader, list_ca
 from service.api.base import current_actor, services
 
 READ_MODEL = "cases"
+CLOCKS_MODEL = "bottlenecks"  # the overdue filter reads its time-limit clocks
 
 
 class CaseListArgsSchema(Schema):
@@ -23,6 +24,8 @@ class CaseListArgsSchema(Schema):
     enforcer = fields.String(validate=validate.Length(min=1, max=100),
                              metadata={"description": "Username of the assigned enforcer"})
     flag = fields.String(validate=validate.OneOf(FLAGS))
+    overdue = fields.Boolean(metadata={
+        "description": "true: cases with a time-limit clock running and past due today; false: the others"})
     q = fields.String(validate=validate.Length(max=200), metadata={
         "description": "Case number or party name; case and Vietnamese diacritics are ignored"})
     sort = fields.String(validate=validate.OneOf(list(SORTS)), load_default="-received_on", metadata={
@@ -73,14 +76,23 @@ def case_list(query: dict[str, Any]) -> dict[str, Any]:
     filters = dict(query)
     min_position = filters.pop("min_position", None)
     found = services()
-    found.read_models.wait_for(min_position, [READ_MODEL])
+    needed = [READ_MODEL] if filters.get("overdue") is None else [READ_MODEL, CLOCKS_MODEL]
+    found.read_models.wait_for(min_position, needed)
 
-    def listed(names: Names) -> CaseList:
-        return list_cases(found.cases.db, names, found.directory, actor, **filters)
+    def listed(names: Names, clocks: Names | None) -> CaseList:
+        return list_cases(found.cases.db, names, found.directory, actor,
+                          clocks=None if clocks is None else clocks["clocks"], **filters)
 
-    answer = listed(found.read_models.names(READ_MODEL))
+    def clocks(max_age: float | None = None) -> Names | None:
+        if filters.get("overdue") is None:
+            return None
+        if max_age is None:
+            return found.read_models.names(CLOCKS_MODEL)
+        return found.read_models.registry.active_names(CLOCKS_MODEL, max_age=max_age)
+
+    answer = listed(found.read_models.names(READ_MODEL), clocks())
     if min_position and answer.position < min_position:
         # A rebuild was switched in within the second the table names are cached for.
-        answer = listed(found.read_models.registry.active_names(READ_MODEL, max_age=0))
+        answer = listed(found.read_models.registry.active_names(READ_MODEL, max_age=0), clocks(0))
     return {"items": answer.items, "total": answer.total, "page": filters["page"],
             "per_page": filters["per_page"], "position": answer.position}

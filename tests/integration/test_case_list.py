@@ -209,10 +209,25 @@ def test_min_position_reads_your_writes(app: Flask, head: Caller) -> None:
     assert fresh["total"] == 2 and fresh["position"] >= second["position"]
 
 
+def test_overdue_lists_cases_with_a_clock_past_due_today(head: Caller) -> None:
+    today = clock.today()
+    late = head.create(1)["id"]  # received 2 Jan 2020, never verified: 20 days were up long ago
+    ended = head.create(2)["id"]
+    head.do(ended, "terminate", reason="Người phải thi hành án chết", on="2020-01-10")  # no clock runs
+    held = head.create(3)["id"]
+    head.do(held, "suspend", reason="Tòa án yêu cầu tạm đình chỉ", on="2020-01-10")  # clocks pause
+    assert head.numbers(overdue="true") == [1]
+    assert head.numbers(overdue="false") == [2, 3]
+    assert head.numbers(overdue="true", q="nguyen van an") == [1]
+    assert head.numbers(overdue="true", stage="verified") == []
+    head.do(late, "verify", result="able", on=today.isoformat())
+    assert 1 not in head.numbers(overdue="true")
+
+
 @pytest.mark.parametrize(("query", "field"), [
     ({"stage": "sold"}, "stage"), ({"state": "open"}, "state"), ({"flag": "big"}, "flag"),
     ({"sort": "amount"}, "sort"), ({"page": 0}, "page"), ({"per_page": 201}, "per_page"),
-    ({"min_position": -1}, "min_position"), ({"q": "x" * 201}, "q"), ({"overdue": "true"}, "overdue"),
+    ({"min_position": -1}, "min_position"), ({"q": "x" * 201}, "q"), ({"overdue": "maybe"}, "overdue"),
 ])
 def test_invalid_query_is_400_naming_the_parameter(app: Flask, head: Caller, query: dict[str, Any],
                                                    field: str) -> None:
@@ -223,6 +238,6 @@ def test_invalid_query_is_400_naming_the_parameter(app: Flask, head: Caller, que
 def test_openapi_documents_the_list(client: FlaskClient) -> None:
     spec = client.get("/api/openapi.json").get_json()
     operation = spec["paths"]["/api/v1/cases"]["get"]
-    assert {"agency", "stage", "state", "enforcer", "flag", "q", "sort", "page", "per_page",
+    assert {"agency", "stage", "state", "enforcer", "flag", "overdue", "q", "sort", "page", "per_page",
             "min_position"} <= {p["name"] for p in operation["parameters"]}
     assert set(spec["components"]["schemas"]["CaseListItem"]["properties"]) == ITEM_KEYS
