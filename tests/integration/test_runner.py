@@ -46,7 +46,8 @@ def receive(app: CaseApplication, n: int, start: int = 0) -> None:
         case = EnforcementCase.receive(
             number=f"{i}/2020", agency="CC243", on=date(2020, 1, 2), initiation="ex_officio",
             judgment={"court": "TAND", "number": f"{i}/HS", "date": date(2019, 12, 1), "kind": "criminal"},
-            creditor={"name": "Nhà nước", "kind": "state"}, debtor={"name": f"Bị án {i}", "kind": "individual"},
+            creditor={"name": "Nhà nước", "kind": "state"},
+            debtor={"name": f"Bị án {i}", "kind": "individual"},
             amount_due=1000, by="test")
         case.verify("able", by="test", on=date(2020, 1, 3))
         cases.append(case)
@@ -87,7 +88,7 @@ def test_a_new_runner_continues_where_the_last_one_stopped(store: Any) -> None:
 
 
 def test_a_batch_that_fails_commits_nothing(store: Any) -> None:
-    app, registry, runner = store
+    app, registry, _runner = store
     receive(app, 3)
 
     class Failing(Counting):
@@ -111,7 +112,7 @@ def test_runners_racing_never_apply_an_event_twice(store: Any) -> None:
     def run() -> None:
         try:
             Runner(app, Registry(app.db, [Counting()]), batch=5).catch_up()
-        except BaseException as error:  # noqa: BLE001
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=run) for _ in range(4)]
