@@ -60,9 +60,9 @@ def live_server(store_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     deadline = time.monotonic() + 30
     while True:
         try:
-            if requests.get(f"{url}/api/v1/agencies?level=national", timeout=1).ok:
+            if requests.get(f"{url}/api/v1/agencies?level=national", timeout=5).ok:
                 break
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or too busy starting to answer
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
