@@ -112,9 +112,9 @@ def server(command: Sequence[str], env: dict[str, str], probe: str | None) -> It
             break
         while probe is not None:
             try:
-                if requests.get(url + probe, timeout=1).status_code < 500:
+                if requests.get(url + probe, timeout=5).status_code < 500:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or busy starting up
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("server did not start: " + (WORK / "server.log").read_text()[-2000:])

@@ -3,6 +3,7 @@ against a plain GROUP BY, and projection lag under a steady stream of commands."
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from datetime import date
@@ -210,28 +211,55 @@ def lag_under_load(template: Store, rate: int = 200, seconds: int = 30) -> dict[
             "p99": percentile(lags, 0.99), "max": max(lags)}
 
 
-def run(stores: list[str], cases: int = 1_000_000, echo: Any = print, **_: Any) -> None:
+def run(stores: list[str], cases: int = 1_000_000, echo: Any = print, resume: bool = False,
+        **_: Any) -> None:
+    """Measure each store; every figure is kept in var/bench/ as soon as it is measured, and
+    with ``resume`` a run that stopped half-way (a crash, the session's end) continues with
+    the figures it has not got yet (the file says when each was taken)."""
     rows = []
     for kind in stores:
         store = national(kind, cases, echo)
+        done = Measured(kind, cases, resume)
         app = CaseApplication(store.url, default_directory(), create_tables=False)
         head = app.log_head()
-        raw = raw_rate(app)
+        raw = done.get("raw", lambda a=app: raw_rate(a))
         echo(f"[projections] {kind}: raw read+decode {raw:,.0f} events/s over {head:,} events")
-        rebuilt = rebuild_rate(app)
+        rebuilt = done.get("rebuild", lambda a=app: rebuild_rate(a))
         echo(f"[projections] {kind}: rebuild {rebuilt:,.0f} events/s ({rebuilt / raw:.0%} of raw)")
         app.close()
-        stats = stats_latency(store)
+        stats = done.get("stats", lambda s=store: stats_latency(s))
         echo(f"[projections] {kind}: GET /stats {stats}")
-        lag = lag_under_load(store)
+        lag = done.get("lag", lambda s=store: lag_under_load(s))
         echo(f"[projections] {kind}: lag {lag}")
         rows.append((kind, head, raw, rebuilt, stats, lag))
-    write(rows, cases)
+    write(rows, cases, [Measured(kind, cases, True).when() for kind in stores])
 
 
-def write(rows: list[Any], cases: int) -> None:
+class Measured:
+    """The figures of one store's run, saved as each is measured."""
+
+    def __init__(self, kind: str, cases: int, resume: bool):
+        self.path = WORK / f"projections_{kind}_{cases}.json"
+        self.figures: dict[str, Any] = {}
+        if resume and self.path.exists():
+            self.figures = json.loads(self.path.read_text())
+        elif self.path.exists():
+            self.path.unlink()
+
+    def get(self, name: str, measure: Any) -> Any:
+        if name not in self.figures:
+            self.figures[name] = {"value": measure(), "at": stamp()}
+            self.path.write_text(json.dumps(self.figures, indent=1))
+        return self.figures[name]["value"]
+
+    def when(self) -> str:
+        times = sorted({f["at"] for f in self.figures.values()})
+        return f"{self.path.stem.split('_')[1]}: {times[0]} to {times[-1]}" if times else ""
+
+
+def write(rows: list[Any], cases: int, spans: list[str]) -> None:
     lines = ["## Read models at national scale (issue 3)", "",
-             f"Measured {stamp()} on {machine()}.", "",
+             f"Measured on {machine()} ({'; '.join(spans)}).", "",
              f"`make bench` (or `.venv/bin/python -m bench.run --only projections`): {cases:,} synthetic "
              "cases (service/demo/synthetic.py) over today's 34 provinces and 355 offices, business "
              f"dates in statistical year {YEAR}, written through the aggregate's commands.", "",

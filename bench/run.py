@@ -19,10 +19,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--cases", type=int, default=1_000_000,
                         help="size of the national store of the projections benchmark")
+    parser.add_argument("--resume", action="store_true",
+                        help="projections: keep the figures a stopped run already measured")
     args = parser.parse_args()
     for name in args.only or sorted(BENCHMARKS):
         BENCHMARKS[name](args.stores.split(","), rounds=args.rounds, seconds=args.seconds,
-                         cases=args.cases)
+                         cases=args.cases, resume=args.resume)
 
 
 if __name__ == "__main__":
