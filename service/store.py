@@ -52,6 +52,10 @@ def eventsourcing_env(url: str, *, create_tables: bool = True) -> dict[str, str]
         POSTGRES_MAX_OVERFLOW=query.get("max_overflow", "8"),
         POSTGRES_CONNECT_TIMEOUT=query.get("connect_timeout", "10"),
         POSTGRES_PRE_PING=query.get("pre_ping", "n"),
+        # The library's default (5 s) ends a transaction that waits longer between statements;
+        # a read-model batch folds thousands of events between its reads and its writes, which
+        # on a busy machine can take longer than that.
+        POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT=query.get("idle_in_transaction_timeout", "120"),
     )
     return env
 
