@@ -75,14 +75,21 @@ class Projection(ABC):
     def bind(self, app: Any) -> None:
         self.app = app
 
-    def schema(self, names: Names) -> list[str]:
+    def schema(self, names: Names, *, indexes: bool | None = None) -> list[str]:
+        """The DDL of one generation: everything, or (``indexes`` False) the tables without
+        their secondary indexes, or (True) only those indexes."""
         statements = []
         for table, ddl in self.tables.items():
             for statement in ddl:
-                statements.append(statement.format(t=names[table], **dict(names)))
+                if indexes is None or is_index(statement) == indexes:
+                    statements.append(statement.format(t=names[table], **dict(names)))
         return statements
 
     @abstractmethod
     def apply(self, tx: Transaction, names: Names, events: Sequence[Positioned],
               state: dict[str, Any]) -> None:
         """Apply a batch of events (in log order) inside ``tx``."""
+
+
+def is_index(statement: str) -> bool:
+    return statement.lstrip().upper().startswith(("CREATE INDEX", "CREATE UNIQUE INDEX"))

@@ -73,7 +73,11 @@ class Registry:
             " created_at, activated_at) VALUES (%s, %s, %s, %s, 0, %s, %s) ON CONFLICT DO NOTHING",
             (projection.name, generation, projection.version, status, now,
              now if status == ACTIVE else None))
-        for statement in projection.schema(self.names(projection.name, generation)):
+        # A generation being rebuilt gets its secondary indexes when it is complete (see
+        # ``activate``): building them once from sorted rows costs a fraction of keeping
+        # them up to date row by row, and nothing reads that generation before then.
+        names = self.names(projection.name, generation)
+        for statement in projection.schema(names, indexes=False if status == BUILDING else None):
             tx.execute(statement)
 
     def names(self, projection: str, generation: int) -> Names:
@@ -135,8 +139,15 @@ class Registry:
             self._drop(projection, existing.generation)
 
     def activate(self, projection: str, generation: int) -> None:
-        """Make a built generation the one readers use; the old one is retired."""
+        """Make a built generation the one readers use (with its secondary indexes, built
+        now, and fresh planner statistics); the old one is retired."""
         now = datetime.now(tz=UTC).isoformat()
+        names = self.names(projection, generation)
+        with self.db.transaction() as tx:
+            for statement in self.projections[projection].schema(names, indexes=True):
+                tx.execute(statement)
+            for table in names.values():
+                tx.execute(f"ANALYZE {table}")
         with self.db.transaction() as tx:
             tx.execute("UPDATE rm_generations SET status = %s WHERE projection = %s AND status = %s",
                        (RETIRED, projection, ACTIVE))

@@ -25,7 +25,8 @@ class Counting(Projection):
     name = "counting"
     tables = {  # noqa: RUF012
         "topics": ["CREATE TABLE IF NOT EXISTS {t} (topic TEXT PRIMARY KEY, n BIGINT NOT NULL)"],
-        "seen": ["CREATE TABLE IF NOT EXISTS {t} (position BIGINT PRIMARY KEY)"],
+        "seen": ["CREATE TABLE IF NOT EXISTS {t} (position BIGINT PRIMARY KEY)",
+                 "CREATE INDEX IF NOT EXISTS {t}_desc ON {t} (position DESC)"],
     }
 
     def apply(self, tx: Transaction, names: Names, events: Sequence[Positioned],
@@ -144,6 +145,28 @@ def test_rebuild_fills_a_new_generation_while_the_old_one_serves(store: Any) -> 
     assert statuses == {old.generation: RETIRED, new.generation: ACTIVE}
     assert counts(app, registry) == {"Received": 10, "Verified": 10}
     assert registry.positions() == {"counting": app.log_head()}
+
+
+def indexes(app: CaseApplication, table: str) -> set[str]:
+    if app.db.dialect == "sqlite":
+        rows = app.db.query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = %s"
+                            " AND sql IS NOT NULL", (table,))
+    else:
+        rows = app.db.query("SELECT indexname AS name FROM pg_indexes WHERE tablename = %s"
+                            " AND indexname NOT LIKE %s", (table, "%_pkey"))
+    return {r["name"] for r in rows}
+
+
+def test_a_rebuild_builds_secondary_indexes_only_when_complete(store: Any) -> None:
+    app, registry, runner = store
+    receive(app, 3)
+    projection = registry.projections["counting"]
+    building = registry.start_building(projection)
+    table = registry.names("counting", building.generation)["seen"]
+    assert indexes(app, table) == set()  # kept row by row by nobody while it fills
+    runner.rebuild("counting")
+    assert indexes(app, table) == {f"{table}_desc"}
+    assert registry.active("counting").generation == building.generation  # type: ignore[union-attr]
 
 
 def test_an_interrupted_rebuild_continues_on_restart(store: Any) -> None:
