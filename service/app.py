@@ -50,6 +50,7 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
 
     @app.get("/")
     def index() -> Any:
-        return redirect(url_for("auth.login"))
+        """The front page is the case list (the login page first when not logged in)."""
+        return redirect(url_for("cases_web.cases"))
 
     return app

@@ -10,7 +10,7 @@ from flask import Flask
 from flask_login import current_user
 
 from service.config import Config
-from service.web import auth, formatting, security
+from service.web import auth, cases, formatting, security
 
 NAV: list[tuple[str, Any, tuple[str, ...]]] = []
 """The top bar's links: (endpoint, text, roles that see it). Each area's blueprint adds its own."""
@@ -26,6 +26,7 @@ def init_web(app: Flask, config: Config) -> None:
     formatting.init(app)
     auth.init(app)
     app.register_blueprint(auth.bp)
+    cases.init(app)
 
     @app.context_processor
     def chrome() -> dict[str, Any]:
