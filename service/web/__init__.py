@@ -10,7 +10,7 @@ from flask import Flask
 from flask_login import current_user
 
 from service.config import Config
-from service.web import auth, cases, formatting, security
+from service.web import auth, bottleneck_pages, cases, dashboard, formatting, security
 
 NAV: list[tuple[str, Any, tuple[str, ...]]] = []
 """The top bar's links: (endpoint, text, roles that see it). Each area's blueprint adds its own."""
@@ -27,6 +27,8 @@ def init_web(app: Flask, config: Config) -> None:
     auth.init(app)
     app.register_blueprint(auth.bp)
     cases.init(app)
+    dashboard.init(app)
+    bottleneck_pages.init(app)
 
     @app.context_processor
     def chrome() -> dict[str, Any]:
