@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from domain import clock
+from domain.agencies import Agency
 from domain.time_limits import CLOCKS
 from projections.bottleneck_lists import CLOCK_LISTS, NAMED_LISTS
 from projections.dash_lists import SORTS, default_sort, sorted_list
@@ -42,13 +43,12 @@ def logged_in() -> None:
 @bp.get("/bottlenecks")
 def index() -> Any:
     """Every list with its length today, for the agency asked for (default the caller's)."""
-    where = _scope()
+    where = _scope(today=True)
     svc = services()
-    children: list[str] = []
     _, counts, _aging = dashboard_counts(svc.cases.db, svc.read_models.names("dashboard"), where.agency.code,
-                                         children, clock.today())
+                                         [], where.scope.as_of)
     return render_template("bottlenecks/index.html", where=where, counts=counts, list_labels=LIST_LABELS,
-                           clock_labels=CLOCK_LABELS, kinds=NAMED_LISTS)
+                           clock_labels=CLOCK_LABELS, kinds=NAMED_LISTS, choices=_choices(where))
 
 
 @bp.get("/bottlenecks/<kind>")
@@ -70,7 +70,7 @@ def listing(kind: str) -> Any:
         per_page=per_page,
         pages=max(1, -(-total // per_page)), sort=sort, clock=chosen, columns=dash_csv.columns(kind),
         list_labels=LIST_LABELS, item_labels=ITEM_LABELS, clock_labels=CLOCK_LABELS, case_link=case_link,
-        days_label=DAYS_LABELS.get(kind, ITEM_LABELS["days"]))
+        days_label=DAYS_LABELS.get(kind, ITEM_LABELS["days"]), choices=_choices(where))
 
 
 @bp.get("/bottlenecks/<kind>.csv")
@@ -104,13 +104,21 @@ def enforcers() -> Any:
         name = f"enforcers_{where.agency.code}_{where.scope.as_of.isoformat()}.csv"
         return dash_csv.response(dash_csv.enforcer_rows(rows), name)
     return render_template("bottlenecks/enforcers.html", where=where, rows=rows, sort=sort,
-                           labels=ENFORCER_LABELS)
+                           labels=ENFORCER_LABELS, choices=_choices(where))
 
 
-def _scope() -> Scoped:
+def _scope(*, today: bool = False) -> Scoped:
+    """The agency and day asked for (``today``: the page is about today only)."""
     actor = web_actor()
     dash_params.check_reader(actor)
-    return scoped(dash_params.agency(request.args, actor), dash_params.as_of(request.args))
+    agency = dash_params.agency(request.args, actor)
+    return scoped(agency, clock.today() if today else dash_params.as_of(request.args))
+
+
+def _choices(where: Scoped) -> list[tuple[Agency, int]]:
+    """The agencies to choose from: those in the caller's scope that existed on the day."""
+    day = where.scope.as_of
+    return dash_params.agency_choices(web_actor().agency, day, day, where.agency.code)
 
 
 def _clock(kind: str) -> str | None:

@@ -109,3 +109,16 @@ def per_page(args: Mapping[str, str], default: int = 50) -> int:
         raise BadRequest(_("Số dòng mỗi trang không hợp lệ: “%(value)s” (tham số per_page: từ 1 đến 200).",
                            value=value[:20]))
     return int(value)
+
+
+def agency_choices(root: str, start: date, end: date, keep: str) -> list[tuple[Agency, int]]:
+    """The agencies in the caller's scope (below ``root``) that existed between ``start``
+    and ``end`` (and ``keep``, the one chosen), in tree order, with their depth below ``root``."""
+    directory = services().directory
+    top = directory.get(root)
+    found = [top] + [a for a in directory.descendants(root) if a.code == keep or (
+        a.valid_from <= end and (a.valid_to is None or a.valid_to >= start))]
+    depth = {top.code: 0}
+    for a in found[1:]:
+        depth[a.code] = depth.get(a.parent or "", 0) + 1
+    return [(a, depth[a.code]) for a in found]

@@ -50,22 +50,8 @@ def dashboard() -> Any:
         fmt_number=number, aging=[b for b, _ in AGING], aging_labels=AGING_LABELS,
         list_labels=LIST_LABELS,
         clock_labels=CLOCK_LABELS, model_labels=MODEL_LABELS, month=period.label,
-        choices=agency_choices(services().directory, actor.agency, board.period.start, board.period.end),
+        choices=dash_params.agency_choices(actor.agency, period.start, period.end, agency.code),
         trail=trail(services().directory, actor.agency, agency))
-
-
-def agency_choices(directory: Directory, root: str, start: Any, end: Any) -> list[tuple[Agency, int]]:
-    """The agencies in the caller's scope that existed in the period, with their depth."""
-    top = directory.get(root)
-    found = [top] + [a for a in directory.descendants(root)
-                     if a.valid_from <= end and (a.valid_to is None or a.valid_to >= start)]
-    depth = {top.code: 0}
-    out = []
-    for a in found:
-        if a.code != top.code:
-            depth[a.code] = depth.get(a.parent or "", 0) + 1
-        out.append((a, depth[a.code]))
-    return out
 
 
 def trail(directory: Directory, root: str, agency: Agency) -> list[Agency]:
