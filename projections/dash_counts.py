@@ -2,28 +2,22 @@
 agency node, so that the nation's and a province's dashboard read a few thousand rows
 instead of scanning every case and every clock (seconds at a million cases).
 
-Each open case contributes to counters keyed (node, metric, day), where ``node`` is its
-agency and each agency above it. A counter's value on a day D is the sum of its rows with
-``day <= D``: the contribution of a case is a set of +1/−1 steps on the calendar, so that the
-figures are those of the bottleneck reports *as of any D on or after the case's last business
-date* — in particular today, which is where the dashboard looks (business dates are never in
-the future). The metrics:
-
-- ``open``: +1 on the day received (the aging buckets are read from these days);
-- ``stage:<stage>``, ``list:<named list>``: +1 on day 0 (they hold from the event on);
-- ``clock:<clock>``: +1 from the earliest start of its open clocks (held ones included);
-- ``overdue:<clock>``: +1 from the day after the earliest due date of its running clocks;
-- ``soon:<clock>``: +1 over the days within ``DUE_SOON_DAYS`` before a running clock's due date.
+Each open case contributes steps (``dash_rows.contribution``) to counters keyed (node, metric,
+day), where ``node`` is its agency and each agency above it; a counter's value on a day D is
+the sum of its rows with ``day <= D``. The figures are those of the bottleneck reports *as of
+any D on or after the latest business date of the log* (``horizon``) — in particular today,
+where the dashboard looks (business dates are never in the future). Since D never comes
+before the horizon, steps on days it has passed are summed into day 0 as it moves (``open``
+steps once they are over a year behind it): the rows read stay few however long the log.
 
 Cases are folded by the bottleneck read model's own ``Folder`` (same rules, same dates), from
 a compact state kept per open case (``cases``; a finished case contributes nothing ever after
-and its row is dropped). Deltas are taken event by event, so the counter rows written (zeros
-included) depend only on the events, not on the batching: a live read model equals a rebuild.
+and its row is dropped). Deltas are taken event by event, and which rows exist depends only on
+the events (zero sums included), not on the batching: a live read model equals a rebuild.
 """
 
 from __future__ import annotations
 
-import json
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -33,85 +27,24 @@ from domain.case import EnforcementCase
 from domain.time_limits import RuleBook, default_rules
 from projections.base import Names, Positioned, Projection
 from projections.bottleneck_fold import Folder
-from projections.bottleneck_query import DUE_SOON_DAYS, OPEN_STAGES
-from projections.bottleneck_rows import CLOCK_COLUMNS, TIMELINE_COLUMNS, Clock, Timeline
+from projections.bottleneck_rows import Timeline
+from projections.dash_rows import OPEN_KEPT, Contribution, contribution, decode, encode, settled
 from service.store import Transaction
 
 CACHE_ROWS = 200_000
 LOAD_CHUNK = 500
-Contribution = dict[tuple[str, int], int]
-
-_ENTRIES = (("delivered", "delivered_on"), ("auctioned", "auctioned_on"), ("seized", "seized_on"),
-            ("verified", "verified_on"))
-assert {s for s, _ in _ENTRIES} | {"received"} == set(OPEN_STAGES)
-
-
-def stage_of(line: Timeline) -> str:
-    """The furthest stage reached (as of any day after its last event)."""
-    return next((stage for stage, column in _ENTRIES if getattr(line, column) is not None), "received")
-
-
-def contribution(line: Timeline) -> Contribution:
-    """What one case adds to the counters of its agency: (metric, day) → step."""
-    if line.closed_on is not None:
-        return {}
-    out: Contribution = {("open", line.received_on): 1, (f"stage:{stage_of(line)}", 0): 1}
-    if line.large:
-        out[("list:large_unfinished", 0)] = 1
-    if line.difficult and line.difficult_since is not None:
-        out[("list:difficult", 0)] = 1
-    if line.able_since is not None and line.seized_on is None:
-        out[("list:able_not_seized", 0)] = 1
-    kinds: dict[str, list[Clock]] = {}
-    for row in line.clocks.values():
-        kinds.setdefault(row.clock, []).append(row)
-    for clock, rows in kinds.items():
-        _step(out, f"clock:{clock}", min(r.started_on for r in rows), 1)
-        running = [r for r in rows if r.paused_on is None]
-        if not running:
-            continue
-        _step(out, f"overdue:{clock}", min(r.due_on for r in running) + 1, 1)
-        # Due soon on D when some running clock has started by D and is due in [D, D + 7].
-        merged: list[list[int]] = []
-        for start, end in sorted((max(r.started_on, r.due_on - DUE_SOON_DAYS), r.due_on) for r in running):
-            if merged and start <= merged[-1][1] + 1:
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
-        for start, end in merged:
-            _step(out, f"soon:{clock}", start, 1)
-            _step(out, f"soon:{clock}", end + 1, -1)
-    return out
-
-
-def _step(into: Contribution, metric: str, day: int, n: int) -> None:
-    key = (metric, day)
-    into[key] = into.get(key, 0) + n
-
-
-def encode(line: Timeline) -> str:
-    line.encode_memo()
-    clocks = [[getattr(row, c) for c in CLOCK_COLUMNS] for row in line.clocks.values()]
-    return json.dumps([[getattr(line, c) for c in TIMELINE_COLUMNS], clocks], separators=(",", ":"))
-
-
-def decode(text: str) -> Timeline:
-    values, clocks = json.loads(text)
-    line = Timeline(**dict(zip(TIMELINE_COLUMNS, values, strict=True)))
-    line.decode_memo()
-    for row in clocks:
-        clock = Clock(**dict(zip(CLOCK_COLUMNS, row, strict=True)))
-        line.clocks[(clock.clock, clock.key)] = clock
-    return line
+Counts = dict[tuple[str, str, int], int]
 
 
 class DashboardProjection(Projection):
     name = "dashboard"
-    version = 1
+    version = 2  # 2: steps behind the horizon summed into day 0
     tables: ClassVar[dict[str, list[str]]] = {
         "cases": ["CREATE TABLE IF NOT EXISTS {t} (case_id TEXT PRIMARY KEY, state TEXT NOT NULL)"],
         "counts": ["CREATE TABLE IF NOT EXISTS {t} (node TEXT NOT NULL, metric TEXT NOT NULL,"
-                   " day INTEGER NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (node, metric, day))"],
+                   " day INTEGER NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (node, metric, day))",
+                   "CREATE INDEX IF NOT EXISTS {t}_day ON {t} (day)"],
+        "horizon": ["CREATE TABLE IF NOT EXISTS {t} (id INTEGER PRIMARY KEY, day INTEGER NOT NULL)"],
     }
 
     def __init__(self, rules: RuleBook | None = None):
@@ -138,7 +71,7 @@ class DashboardProjection(Projection):
         batch = [p for p in events if isinstance(p.event, EnforcementCase.Event)]
         self._load(tx, names, cache, batch)
         folder = Folder(self.rules)
-        counts: dict[tuple[str, str, int], int] = {}
+        counts: Counts = {}
         changed: dict[str, Timeline | None] = {}
         for p in batch:
             event, case_id = p.event, p.case_id
@@ -160,20 +93,47 @@ class DashboardProjection(Projection):
                         counts[(node, *key)] = counts.get((node, *key), 0) + delta
             cache[case_id] = changed[case_id] = None if line.closed_on is not None else line
             cache.move_to_end(case_id)
-        self._save(tx, names, changed, counts)
+        old = self._horizon(tx, names)
+        new = max([old, *(p.event.on.toordinal() for p in batch)])
+        self._save(tx, names, changed, counts, new)
+        if new > old:
+            tx.upsert(names["horizon"], ("id", "day"), ("id",), "day = excluded.day", [(1, new)])
+            self._settle(tx, names, old, new)
         while len(cache) > CACHE_ROWS:
             cache.popitem(last=False)
 
     @staticmethod
-    def _save(tx: Transaction, names: Names, changed: dict[str, Timeline | None],
-              counts: dict[tuple[str, str, int], int]) -> None:
+    def _horizon(tx: Transaction, names: Names) -> int:
+        row = tx.one(f"SELECT day FROM {names['horizon']} WHERE id = 1")
+        return int(row["day"]) if row else 0
+
+    @staticmethod
+    def _save(tx: Transaction, names: Names, changed: dict[str, Timeline | None], counts: Counts,
+              horizon: int) -> None:
         table = names["counts"]
+        rows: Counts = {}
+        for (node, metric, day), n in counts.items():
+            key = (node, metric, settled(metric, day, horizon))
+            rows[key] = rows.get(key, 0) + n
         tx.upsert(table, ("node", "metric", "day", "n"), ("node", "metric", "day"),
-                  f"n = {table}.n + excluded.n", [(*key, n) for key, n in counts.items()])
+                  f"n = {table}.n + excluded.n", [(*key, n) for key, n in rows.items()])
         tx.upsert(names["cases"], ("case_id", "state"), ("case_id",), "state = excluded.state",
                   [(case_id, encode(line)) for case_id, line in changed.items() if line is not None])
         tx.executemany(f"DELETE FROM {names['cases']} WHERE case_id = %s",
                        [(case_id,) for case_id, line in changed.items() if line is None])
+
+    @staticmethod
+    def _settle(tx: Transaction, names: Names, old: int, new: int) -> None:
+        """The horizon moved from ``old`` to ``new``: sum the steps it passed into day 0."""
+        table = names["counts"]
+        ranges = (("metric <> 'open'", old, new), ("metric = 'open'", old - OPEN_KEPT, new - OPEN_KEPT))
+        for which, low, high in ranges:
+            where = f"day > {max(low, 0)} AND day <= {int(high)} AND {which}"
+            moved = [(r["node"], r["metric"], 0, int(r["n"])) for r in tx.query(
+                f"SELECT node, metric, SUM(n) AS n FROM {table} WHERE {where} GROUP BY node, metric")]
+            tx.upsert(table, ("node", "metric", "day", "n"), ("node", "metric", "day"),
+                      f"n = {table}.n + excluded.n", moved)
+            tx.execute(f"DELETE FROM {table} WHERE {where}")
 
     @staticmethod
     def _load(tx: Transaction, names: Names, cache: OrderedDict[str, Timeline | None],

@@ -1,6 +1,7 @@
 """Queries of the dashboard read model (``dash_counts``): the bottleneck counts of an agency
-(with the agencies below it) on a day D on or after every business date recorded — today —
-and the aging of its child agencies, with the read model's position, in one statement.
+(with the agencies below it) on a day D on or after every business date recorded (its
+horizon) — today — and the aging of its child agencies, with the read model's position, in
+one statement.
 
 The figures equal those of the bottleneck reports (``bottleneck_query``) for the same agency
 and day; they cost a few thousand rows however many cases there are.
@@ -60,10 +61,15 @@ def dashboard_counts(db: Database, names: Names, node: str, children: Sequence[s
                         f" WHERE node IN ({places}) AND metric = 'open' AND day <= {d} GROUP BY node, metric")
         params += list(children)
     rows = db.query(
-        f"SELECT g.position AS position, s.* FROM rm_generations g LEFT JOIN ("
+        f"SELECT g.position AS position, (SELECT MAX(day) FROM {names['horizon']}) AS horizon, s.*"
+        f" FROM rm_generations g LEFT JOIN ("
         f"{' UNION ALL '.join(branches)}) s ON 1 = 1 WHERE g.projection = %s AND g.generation = %s",
         (*params, names.projection, names.generation))
     position = int(rows[0]["position"]) if rows else 0
+    horizon = int(rows[0]["horizon"] or 0) if rows else 0
+    if d < horizon:
+        raise ValueError(f"the counts hold on {date.fromordinal(horizon)} (the latest business date)"
+                         f" and after, not on {as_of}")
     counts = Counts()
     aging: dict[str, dict[str, int]] = {c: dict.fromkeys((b for b, _ in AGING), 0) for c in children}
     for row in rows:

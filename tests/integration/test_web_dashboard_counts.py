@@ -9,6 +9,7 @@ import contextlib
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -151,3 +152,30 @@ def test_counts_equal_the_reports_on_both_stores(app: Flask) -> None:
     assert counts.clocks["first_verification"]["open"] == 2  # c's is paused while held
     assert counts.clocks["resume"]["open"] == 0  # c's ground ends on 14 February
     assert aging["CC243"]["31_90"] == 1 and aging["CC244"]["91_180"] == 1 and aging["CC246"]["91_180"] == 0
+
+
+def test_steps_behind_the_horizon_are_summed_into_day_zero(app: Flask) -> None:
+    """The latest business date is the horizon: rows it has passed are one row per counter,
+    and the counts are not read for a day before it."""
+    svc = app.extensions["thads"]
+    head = svc.cases.users.create("truong.vn", "password-1", "head", "VN").actor
+    for on, amount in (("2019-01-02", 100), ("2019-06-03", 900_000_000), ("2020-03-02", 100)):
+        case = svc.cases.create_case(head, {
+            "agency": "CC243", "received_on": date.fromisoformat(on), "initiation": "on_request",
+            "amount_due": amount, "judgment": {"court": "TAND", "number": "1/2019", "date": date(2018, 1, 2),
+                                               "kind": "civil"},
+            "creditor": {"name": "Chủ nợ", "kind": "individual"},
+            "debtor": {"name": "Lê Văn Cường", "kind": "individual"}}).case.id
+        svc.cases.command(head, case, "verify", {"result": "unable", "on": date.fromisoformat(on)})
+    svc.read_models.runner.catch_up()
+    names = svc.read_models.registry.active_names("dashboard", max_age=0)
+    horizon = date(2020, 3, 2).toordinal()
+    rows = svc.cases.db.query(f"SELECT metric, day FROM {names['counts']} WHERE node = 'CC243'")
+    behind = [(r["metric"], r["day"]) for r in rows
+              if 0 < r["day"] <= horizon - (366 if r["metric"] == "open" else 0)]
+    assert behind == [] and ("open", 0) in {(r["metric"], r["day"]) for r in rows}
+    _, counts, _ = dashboard_counts(svc.cases.db, names, "CC243", [], date(2020, 3, 2))
+    assert counts.aging == {"0_30": 1, "31_90": 0, "91_180": 0, "181_365": 1, "over_365": 1}
+    assert counts.clocks["reverification"]["open"] == 3 and counts.lists["large_unfinished"] == 1
+    with pytest.raises(ValueError, match="latest business date"):
+        dashboard_counts(svc.cases.db, names, "CC243", [], date(2020, 3, 1))
