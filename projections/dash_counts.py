@@ -71,8 +71,9 @@ class DashboardProjection(Projection):
         batch = [p for p in events if isinstance(p.event, EnforcementCase.Event)]
         self._load(tx, names, cache, batch)
         folder = Folder(self.rules)
-        counts: Counts = {}
+        deltas: Counts = {}  # (agency, metric, day): the agency's own; its nodes at the end
         changed: dict[str, Timeline | None] = {}
+        last: dict[str, Contribution] = {}  # each case's contribution after its latest event
         for p in batch:
             event, case_id = p.event, p.case_id
             on = event.on.toordinal()
@@ -83,16 +84,22 @@ class DashboardProjection(Projection):
             elif line is None:
                 continue  # finished: nothing it does now changes a count
             else:
-                before = contribution(line)
+                before = last[case_id] if case_id in last else contribution(line)
                 folder.apply(line, event, on)
-            after = contribution(line)
-            for key in before.keys() | after.keys():
+            after = last[case_id] = contribution(line)
+            agency = line.agency
+            for key in (before.keys() | after.keys()) if before != after else ():
                 delta = after.get(key, 0) - before.get(key, 0)
                 if delta:
-                    for node in self.nodes(line.agency):
-                        counts[(node, *key)] = counts.get((node, *key), 0) + delta
+                    # Only steps that change: which rows exist depends on the events alone.
+                    place = (agency, *key)
+                    deltas[place] = deltas.get(place, 0) + delta
             cache[case_id] = changed[case_id] = None if line.closed_on is not None else line
             cache.move_to_end(case_id)
+        counts: Counts = {}
+        for (agency, metric, day), n in deltas.items():
+            for node in self.nodes(agency):
+                counts[(node, metric, day)] = counts.get((node, metric, day), 0) + n
         old = self._horizon(tx, names)
         new = max([old, *(p.event.on.toordinal() for p in batch)])
         self._save(tx, names, changed, counts, new)
