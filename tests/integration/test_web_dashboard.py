@@ -215,3 +215,15 @@ def test_only_staff_who_read_cases_see_it(app: Flask) -> None:
     web.login(user(app, "quantri", "admin", "VN"))
     assert web.get("/dashboard").status_code == 403
     assert token_headers(app, "quantri", "admin", "VN")  # the account itself is fine
+
+
+def test_the_dashboard_in_english(app: Flask, books: Books) -> None:
+    web = Web(app)
+    web.login(user(app, "cuctruong", "head", "C26"))
+    web.post("/language", {"lang": "en", "next": "/dashboard"}, page="/dashboard?agency=C26&month=2020-03")
+    page = web.text("/dashboard?agency=C26&month=2020-03")
+    assert "Civil judgment enforcement results in cases" in page and "Statistical year 2020" in page
+    shown = by_agency(page, "official-cases")["C26"]
+    assert (shown["rate"], shown["to_execute"], shown["rank"]) == ("33.3%", "7", "2/63")
+    assert by_agency(page, "official-money")["C26"]["to_execute"] == "1,830"
+    assert chart_data(page)["funnel"]["labels"][0] == "Received"
