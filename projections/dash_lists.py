@@ -1,7 +1,7 @@
 """The bottleneck lists (``bottleneck_lists``) sorted by any of the columns a person sorts
 by — days waiting, amounts, dates received, numbers, agencies, enforcers — one page or every
 row (for an export). The rows are the same as ``case_list``'s: the same sources, the same
-items; sorting by days is ``case_list``'s own order.
+items; a page sorted by days is ``case_list``'s own answer.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from projections.bottleneck_lists import (
     _clock_source,
     _item,
     _named_source,
+    case_list,
 )
 from projections.bottleneck_query import Scope
 from service.store import Database
@@ -54,6 +55,9 @@ def sorted_list(db: Database, names: Mapping[str, str], scope: Scope, kind: str,
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}")
     descending, column = sort.startswith("-"), sort.lstrip("-")
+    if column == "days" and per_page is not None:
+        # The API's own query: it pages before it joins (two to three times faster nationally).
+        return case_list(db, names, scope, kind, clock=clock, page=page, per_page=per_page, sort=sort)
     if column == "days":
         # "since" is a start or due date: the earliest is the most days waiting or overdue,
         # and for due_soon (days left) the fewest days.
