@@ -46,10 +46,9 @@ def dashboard() -> Any:
     period = dash_params.month(request.args, today)
     board = dash_model.build(services(), agency, period, today)
     return render_template(
-        "dashboard/index.html", board=board, charts=dash_model.chart_data(board), labels=COLUMN_LABELS,
-        fmt_number=number, aging=[b for b, _ in AGING], aging_labels=AGING_LABELS,
-        list_labels=LIST_LABELS,
-        clock_labels=CLOCK_LABELS, model_labels=MODEL_LABELS, month=period.label,
+        "dashboard/index.html", board=board, charts=dash_model.chart_data(board), month=period.label,
+        labels=COLUMN_LABELS, fmt_number=number, aging=[b for b, _ in AGING], aging_labels=AGING_LABELS,
+        list_labels=LIST_LABELS, clock_labels=CLOCK_LABELS, model_labels=MODEL_LABELS,
         choices=dash_params.agency_choices(actor.agency, period.start, period.end, agency.code),
         trail=trail(services().directory, actor.agency, agency))
 
