@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: install run serve test bench lint clean-store
+.PHONY: install run serve test bench lint clean-store translations
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,3 +34,9 @@ lint: install
 
 clean-store:
 	rm -rf var/
+
+## Re-extract the UI's texts (Vietnamese msgids), merge into the English catalog, compile
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o service/translations/messages.pot .
+	$(BIN)/pybabel update -i service/translations/messages.pot -d service/translations --no-fuzzy-matching
+	$(BIN)/pybabel compile -d service/translations

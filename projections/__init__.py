@@ -1,4 +1,5 @@
-"""Read models of the event log: case summaries, statistics (SPEC §4), bottlenecks (§5)."""
+"""Read models of the event log: case summaries, statistics (SPEC §4), bottlenecks (§5) and
+the dashboard's bottleneck counts."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ def all_projections() -> list[Projection]:
     """Every read model the product keeps, in the order the runner applies them."""
     from projections.bottlenecks import BottlenecksProjection
     from projections.cases import CasesProjection
+    from projections.dash_counts import DashboardProjection
     from projections.statistics import StatisticsProjection
 
-    return [CasesProjection(), StatisticsProjection(), BottlenecksProjection()]
+    return [CasesProjection(), StatisticsProjection(), BottlenecksProjection(), DashboardProjection()]

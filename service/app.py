@@ -13,6 +13,8 @@ from service.api import bottlenecks, cases, directory, health, stats
 from service.api import errors as api_errors
 from service.config import Config
 from service.services import Services
+from service.web import init_web
+from service.web.errors import page_for
 
 
 def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
@@ -43,10 +45,12 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     api.register_blueprint(stats.blp)
     api.register_blueprint(bottlenecks.blp)
     api.register_blueprint(health.blp)
-    api_errors.register(app)  # after Api(): our JSON error contract replaces flask-smorest's
+    api_errors.register(app, pages=page_for)  # after Api(): our JSON contract replaces flask-smorest's
+    init_web(app, cfg)
 
     @app.get("/")
     def index() -> Any:
-        return redirect(url_for("api-docs.openapi_swagger_ui"))
+        """The front page is the case list (the login page first when not logged in)."""
+        return redirect(url_for("cases_web.cases"))
 
     return app

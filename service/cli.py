@@ -94,17 +94,27 @@ def _serve(host: str, port: int, workers: int) -> None:
 @main.command()
 @_web_options
 def run(host: str, port: int, workers: int) -> None:
-    """Everything on one machine: the web server and, beside it, the projection runner."""
+    """Everything on one machine: the web server and, beside it, the projection runner; with
+    no THADS_REDIS_URL, an embedded Redis too."""
+    from contextlib import nullcontext
+
+    from service.embedded_redis import embedded_redis
+
+    config = Config()
     _prepare_store()
-    runner = subprocess.Popen([sys.executable, "-m", "service.cli", "project"])
-    try:
-        _serve(host, port, workers)
-    finally:
-        runner.terminate()
+    with nullcontext(config.redis_url) if config.redis_url else embedded_redis(config.var_dir) as redis_url:
+        os.environ["THADS_REDIS_URL"] = redis_url  # for the web workers and the processes below
+        if not config.redis_url:
+            click.echo(f"embedded Redis on {redis_url}")
+        runner = subprocess.Popen([sys.executable, "-m", "service.cli", "project"])
         try:
-            runner.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            runner.kill()
+            _serve(host, port, workers)
+        finally:
+            runner.terminate()
+            try:
+                runner.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                runner.kill()
 
 
 @main.command()

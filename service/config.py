@@ -31,6 +31,10 @@ class Config:
         # Bring the read models up to date inside each write request (tests; one process).
         self.inline_projections: bool = self._bool("THADS_INLINE_PROJECTIONS", False)
         self.secret_key: str = self._get("THADS_SECRET_KEY") or self._local_secret()
+        # Session cookies only over HTTPS (browsers treat http://localhost as secure too).
+        self.secure_cookies: bool = self._bool("THADS_SECURE_COOKIES", True)
+        self.login_limit: str = self._get("THADS_LOGIN_LIMIT") or "5 per minute"
+        self.session_hours: int = self._int("THADS_SESSION_HOURS", 10)
 
     def _get(self, key: str, default: str | None = None) -> str | None:
         value = self._values.get(key)

@@ -18,6 +18,8 @@ from flask.testing import FlaskClient
 
 from service.app import create_app
 
+pytest_plugins = ["tests.e2e.browser"]  # the browser tests' fixtures (site, chromium, page)
+
 PG_ADMIN_URL = os.environ.get("THADS_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_TEST_DB = os.environ.get("THADS_TEST_PG_DB", "thads_test")
 PG_URL = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_TEST_DB

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, json, request
@@ -69,9 +70,13 @@ def _flatten(messages: Any, prefix: str = "") -> list[str]:
     return [f"{prefix.rstrip('.')}: {messages}"]
 
 
-def register(app: Flask) -> None:
+def register(app: Flask, pages: Callable[[Exception], Any] | None = None) -> None:
+    """Answer errors on /api/ paths with the JSON contract; elsewhere hand them to ``pages``
+    (the web UI's error pages)."""
     def handle(error: Exception) -> Any:
         if not request.path.startswith("/api/"):
+            if pages is not None:
+                return pages(error)
             if isinstance(error, HTTPException):
                 return error
             log.exception("unexpected error on %s %s", request.method, request.path)

@@ -1,0 +1,109 @@
+"""What the dashboard shows: the §4 table of an agency and of
+each child agency with their ranks (the same functions as GET /api/v1/stats), the completion
+rates month by month, the bottleneck counts of today with the aging of each child agency,
+and how far each read model has got."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+
+from domain.agencies import Agency, Level
+from projections.bottleneck_query import AGING
+from projections.dash_query import Counts, dashboard_counts
+from projections.dash_stats import child_tables, monthly_rates
+from projections.stats_query import Period, statistics
+from service.services import Services
+from service.web.formatting import label
+
+STATS, COUNTS = "statistics", "dashboard"
+HEAT_LEVELS = 5
+
+
+@dataclass
+class HeatRow:
+    code: str
+    name: str
+    cells: list[tuple[int, int]]  # (open cases, heat level 0..5) per aging bucket
+    total: int
+
+
+@dataclass
+class Dashboard:
+    agency: Agency
+    period: Period
+    as_of: date
+    stats: dict[str, Any]  # GET /api/v1/stats's answer
+    children: list[tuple[Agency, dict[str, Any]]]  # (child, its table with "rank")
+    rates: list[dict[str, Any]]  # {month, cases, money} from October to the month
+    counts: Counts
+    heat: list[HeatRow]
+    positions: dict[str, int]
+    head: int
+
+    def lag(self, model: str) -> int:
+        return max(0, self.head - self.positions.get(model, 0))
+
+
+def in_period(agency: Agency, period: Period) -> bool:
+    return agency.valid_from <= period.end and (agency.valid_to is None or agency.valid_to >= period.start)
+
+
+def peers_below(svc: Services, agency: Agency, on: date) -> list[str]:
+    """The agencies just below ``agency`` that GET /rankings ranks against each other."""
+    if agency.level == Level.NATIONAL:
+        return [a.code for a in svc.directory.provinces(on)]
+    if agency.level == Level.PROVINCE:
+        return [a.code for a in svc.directory.offices(on, agency.code)]
+    return []
+
+
+def build(svc: Services, agency: Agency, period: Period, today: date) -> Dashboard:
+    """Everything on the dashboard of ``agency`` for ``period``; bottlenecks as of ``today``."""
+    db, directory, read_models = svc.cases.db, svc.directory, svc.read_models
+    stats_names = read_models.names(STATS)
+    stats = statistics(db, stats_names, directory, agency.code, period)
+    kids = [a for a in directory.children(agency.code) if in_period(a, period)]
+    _, tables = child_tables(db, stats_names, period, [a.code for a in kids],
+                             peers_below(svc, agency, period.end))
+    _, rates = monthly_rates(db, stats_names, period, agency.code)
+    everyone = directory.children(agency.code)
+    _, counts, aging = dashboard_counts(db, read_models.names(COUNTS), agency.code,
+                                        [a.code for a in everyone], today)
+    shown = [a for a in everyone if a.valid_on(today) or any(aging[a.code].values())]
+    return Dashboard(agency=agency, period=period, as_of=today, stats=stats,
+                     children=[(a, tables[a.code]) for a in kids], rates=rates, counts=counts,
+                     heat=heat_rows(shown, aging), positions=read_models.positions(),
+                     head=svc.cases.log_head())
+
+
+def heat_rows(agencies: list[Agency], aging: dict[str, dict[str, int]]) -> list[HeatRow]:
+    """One row per agency: its open cases per aging bucket and a heat level 1–5 relative to
+    the largest cell of the table (0 for none)."""
+    top = max((n for a in agencies for n in aging[a.code].values()), default=0)
+    rows = []
+    for a in agencies:
+        values = [aging[a.code][bucket] for bucket, _ in AGING]
+        rows.append(HeatRow(a.code, a.name, [(n, heat_level(n, top)) for n in values], sum(values)))
+    return rows
+
+
+def heat_level(n: int, top: int) -> int:
+    if n <= 0 or top <= 0:
+        return 0
+    return max(1, min(HEAT_LEVELS, math.ceil(HEAT_LEVELS * n / top)))
+
+
+def chart_data(board: Dashboard) -> dict[str, Any]:
+    """The charts' data (read by static/js/dashboard.js from a JSON block)."""
+    return {
+        "rates": {"labels": [f"{r['month'][5:]}/{r['month'][:4]}" for r in board.rates],
+                  "cases": [r["cases"] for r in board.rates], "money": [r["money"] for r in board.rates],
+                  "names": {"cases": _("Tỷ lệ về việc (%)"), "money": _("Tỷ lệ về tiền (%)")}},
+        "funnel": {"labels": [label(s, "stage") for s in board.counts.stages],
+                   "values": list(board.counts.stages.values()), "name": _("Việc đang thi hành")},
+    }
