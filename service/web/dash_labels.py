@@ -7,6 +7,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from service.web.case_labels import CLOCKS
+
 COLUMN_LABELS: dict[str, Any] = {
     "carried_over": _l("Năm trước chuyển sang"),
     "newly_accepted": _l("Thụ lý mới"),
@@ -38,16 +40,7 @@ LIST_LABELS: dict[str, Any] = {
     "due_soon": _l("Sắp đến hạn (trong 7 ngày)"),
 }
 
-CLOCK_LABELS: dict[str, Any] = {
-    "decision": _l("Ra quyết định thi hành án"),
-    "first_verification": _l("Xác minh lần đầu"),
-    "reverification": _l("Xác minh lại"),
-    "valuation": _l("Thẩm định giá"),
-    "auction": _l("Tổ chức bán đấu giá"),
-    "delivery": _l("Giao tài sản cho người mua"),
-    "payout": _l("Chi trả tiền"),
-    "resume": _l("Tiếp tục thi hành sau hoãn, tạm đình chỉ"),
-}
+CLOCK_LABELS: dict[str, Any] = CLOCKS  # the same names the case page gives the time limits
 
 MODEL_LABELS: dict[str, Any] = {
     "cases": _l("Danh sách hồ sơ"), "statistics": _l("Thống kê"), "bottlenecks": _l("Vướng mắc"),

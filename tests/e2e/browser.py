@@ -19,7 +19,7 @@ import requests
 from domain.agencies import default_directory
 from service.application import CaseApplication
 from tests.conftest import IN_CI, PASSWORD
-from tests.e2e.conftest import free_port
+from tests.e2e.conftest import LiveServer, free_port
 
 CHROMIUM = "/usr/bin/chromium"
 REDIS_URL = os.environ.get("THADS_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -34,20 +34,7 @@ def _needed(what: str, why: str) -> None:
     pytest.skip(f"{what}: {why}")
 
 
-class Site:
-    def __init__(self, url: str, store_url: str):
-        self.url = url
-        self.store_url = store_url
-
-    def app(self) -> CaseApplication:
-        return CaseApplication(self.store_url, default_directory(), create_tables=False)
-
-    def log_head(self) -> int:
-        app = self.app()
-        try:
-            return int(app.log_head())
-        finally:
-            app.close()
+Site = LiveServer  # the running site: its URL and its store
 
 
 @pytest.fixture(scope="module")
