@@ -165,13 +165,15 @@ def lag_under_load(template: Store, rate: int = 200, seconds: int = 30) -> dict[
     ids = [r["case_id"] for r in app.db.query(
         f"SELECT case_id FROM {summary} WHERE state = 'active' LIMIT 5000")]
     env = {"THADS_DATABASE_URL": store.url, "THADS_SECRET_KEY": SECRET, "THADS_VAR_DIR": str(WORK)}
+    models = [p.name for p in all_projections()]
     acks: list[tuple[float, int]] = []
     reached: list[tuple[float, int]] = []
     stop = threading.Event()
 
     def monitor() -> None:
         while not stop.is_set():
-            rows = app.db.query("SELECT MIN(position) AS p FROM rm_generations WHERE status = 'active'")
+            rows = app.db.query("SELECT MIN(position) AS p FROM rm_generations WHERE status = 'active'"
+                                f" AND projection IN ({', '.join(['%s'] * len(models))})", models)
             reached.append((time.perf_counter(), int(rows[0]["p"] or 0)))
             time.sleep(0.005)
 

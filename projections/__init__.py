@@ -1,5 +1,5 @@
-"""Read models of the event log: case summaries, statistics (SPEC §4), bottlenecks (§5) and
-the dashboard's bottleneck counts."""
+"""Read models of the event log: case summaries, statistics (SPEC §4) and bottlenecks (§5,
+with the dashboard's counters)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ def all_projections() -> list[Projection]:
     """Every read model the product keeps, in the order the runner applies them."""
     from projections.bottlenecks import BottlenecksProjection
     from projections.cases import CasesProjection
-    from projections.dash_counts import DashboardProjection
     from projections.statistics import StatisticsProjection
 
-    return [CasesProjection(), StatisticsProjection(), BottlenecksProjection(), DashboardProjection()]
+    return [CasesProjection(), StatisticsProjection(), BottlenecksProjection()]

@@ -1,6 +1,7 @@
 """The bottleneck read model (SPEC §5): per case the date each stage was first reached and the
 fields of the seed's named lists (``timeline``), one row per time-limit clock (``clocks``) and
-one per collection of money (``collections``, for results per enforcer).
+one per collection of money (``collections``, for results per enforcer); and the dashboard's
+counters per agency node (``dash_counts``), from the same folded rows.
 
 Each batch is folded in memory (``bottleneck_fold``) and written back with one upsert per
 table; the rows of recently touched cases and their open clocks stay cached between batches
@@ -18,9 +19,12 @@ from typing import Any, ClassVar
 
 from domain.case import EnforcementCase
 from domain.time_limits import RuleBook, default_rules
+from domain.agencies import Directory, default_directory
+from projections import dash_counts
 from projections.base import Names, Positioned, Projection
 from projections.bottleneck_fold import Folder
 from projections.bottleneck_rows import CLOCK_COLUMNS, TIMELINE_COLUMNS, Clock, Timeline
+from projections.dash_rows import Contribution, contribution
 from service.store import Transaction
 
 log = logging.getLogger(__name__)
@@ -59,6 +63,7 @@ TABLES: dict[str, list[str]] = {
         "    PRIMARY KEY (case_id, seq)\n)",
         "CREATE INDEX IF NOT EXISTS {t}_agency ON {t} (agency, on_day)",
     ],
+    **dash_counts.TABLES,
 }
 
 
@@ -75,11 +80,26 @@ _clock_values = attrgetter(*CLOCK_COLUMNS)
 
 class BottlenecksProjection(Projection):
     name = "bottlenecks"
-    version = 2  # 2: collections carry the agency
+    version = 3  # 2: collections carry the agency; 3: the dashboard's counters
     tables: ClassVar[dict[str, list[str]]] = TABLES
 
     def __init__(self, rules: RuleBook | None = None):
         self.rules = rules or default_rules()
+        self._nodes: dict[str, list[str]] = {}
+
+    @property
+    def directory(self) -> Directory:
+        return getattr(self.app, "directory", None) or default_directory()
+
+    def nodes(self, agency: str) -> list[str]:
+        """The agency and every agency above it (the counter nodes a case counts in)."""
+        found = self._nodes.get(agency)
+        if found is None:
+            directory = self.directory
+            found = [agency, *(a.code for a in directory.ancestors(agency))] if agency in directory \
+                else [agency]
+            self._nodes[agency] = found
+        return found
 
     def apply(self, tx: Transaction, names: Names, events: Sequence[Positioned],
               state: dict[str, Any]) -> None:
@@ -90,18 +110,27 @@ class BottlenecksProjection(Projection):
         self._load(tx, names, cache, batch)
         folder = Folder(self.rules)
         changed: dict[str, Timeline] = {}
+        before: dict[str, Contribution] = {}  # each changed case's counter steps before the batch
+        latest = 0
         for position, event, case_id in batch:
             on = event.on.toordinal()
+            latest = max(latest, on)
             if type(event).__name__ == "Received":
                 line = cache[case_id] = folder.received(event, case_id, on)
+                before.setdefault(case_id, {})
             else:
                 found = cache.get(case_id)
                 if found is None:
                     log.warning("bottlenecks: event %s at %s for a case never received", event, position)
                     continue
                 line = found
+                if case_id not in before:
+                    before[case_id] = contribution(line)
                 folder.apply(line, event, on)
             changed[case_id] = line
+        counts = dash_counts.count_deltas(
+            ((line.agency, before[case_id], contribution(line)) for case_id, line in changed.items()),
+            self.nodes)
         for line in changed.values():
             line.encode_memo()
         tx.executemany(_upsert(names["timeline"], TIMELINE_COLUMNS, ["case_id"], IMMUTABLE),
@@ -111,6 +140,8 @@ class BottlenecksProjection(Projection):
         tx.executemany(f"INSERT INTO {names['collections']} (case_id, seq, agency, on_day, amount)"
                        " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (case_id, seq) DO NOTHING",
                        folder.collections)
+        if batch:
+            dash_counts.save_counts(tx, names, counts, latest)
         for case_id in changed:
             cache.move_to_end(case_id)
         while len(cache) > CACHE_ROWS:

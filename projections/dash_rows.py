@@ -1,8 +1,7 @@
 """What one case adds to the dashboard's counters (``dash_counts``): steps on the calendar,
 (metric, day) → ±1, such that a counter's value on a day D is the sum of its steps on or
-before D — for every D on or after the case's last business date. Also the compact state a
-case is kept in between batches, and where a step is written once the log's business dates
-have passed its day (the horizon).
+before D — for every D on or after the case's last business date; and the day a step is
+written on once the log's business dates have passed its day (the horizon).
 
 - ``open``: +1 on the day received (the aging buckets are read from these days);
 - ``stage:<stage>``, ``list:<named list>``: +1 on day 0 (they hold from the event on);
@@ -13,10 +12,8 @@ have passed its day (the horizon).
 
 from __future__ import annotations
 
-import json
-
 from projections.bottleneck_query import DUE_SOON_DAYS, OPEN_STAGES
-from projections.bottleneck_rows import CLOCK_COLUMNS, TIMELINE_COLUMNS, Clock, Timeline
+from projections.bottleneck_rows import Clock, Timeline
 
 Contribution = dict[tuple[str, int], int]
 OPEN_KEPT = 366
@@ -76,19 +73,3 @@ def settled(metric: str, day: int, horizon: int) -> int:
     ``horizon`` (the latest business date of the log), else its own."""
     limit = horizon - OPEN_KEPT if metric == "open" else horizon
     return 0 if day <= limit else day
-
-
-def encode(line: Timeline) -> str:
-    line.encode_memo()
-    clocks = [[getattr(row, c) for c in CLOCK_COLUMNS] for row in line.clocks.values()]
-    return json.dumps([[getattr(line, c) for c in TIMELINE_COLUMNS], clocks], separators=(",", ":"))
-
-
-def decode(text: str) -> Timeline:
-    values, clocks = json.loads(text)
-    line = Timeline(**dict(zip(TIMELINE_COLUMNS, values, strict=True)))
-    line.decode_memo()
-    for row in clocks:
-        clock = Clock(**dict(zip(CLOCK_COLUMNS, row, strict=True)))
-        line.clocks[(clock.clock, clock.key)] = clock
-    return line

@@ -116,7 +116,8 @@ class Registry:
 
     def positions(self) -> dict[str, int]:
         """Each projection's active position (its tracking record)."""
-        return {g.projection: g.position for g in self.generations() if g.status == ACTIVE}
+        return {g.projection: g.position for g in self.generations()
+                if g.status == ACTIVE and g.projection in self.projections}
 
     def start_building(self, projection: Projection) -> Generation:
         """A new, empty generation to rebuild into; retired generations are dropped now."""

@@ -20,7 +20,7 @@ from projections.stats_query import Period, statistics
 from service.services import Services
 from service.web.formatting import label
 
-STATS, COUNTS = "statistics", "dashboard"
+STATS, COUNTS = "statistics", "bottlenecks"
 HEAT_LEVELS = 5
 
 

@@ -47,7 +47,10 @@ CASE = st.tuples(st.sampled_from(AGENCIES), st.sampled_from(["ex_officio", "on_r
 
 def dump(app: CaseApplication, registry: Registry, name: str) -> dict[str, list[tuple[Any, ...]]]:
     names = registry.active_names(name, max_age=0)
-    return {table: sorted((tuple(r.values()) for r in app.db.query(f"SELECT * FROM {physical}")),
+    return {table: sorted((tuple(r.values()) for r in app.db.query(f"SELECT * FROM {physical}")
+                           # A dashboard counter summing to zero exists or not by how the log
+                           # was batched (projections.dash_counts); it reads as zero.
+                           if not (table == "counts" and r["n"] == 0)),
                           key=repr)
             for table, physical in names.items()}
 

@@ -1,4 +1,4 @@
-"""The dashboard's read model (``projections.dash_counts``): on any day on or after the last
+"""The dashboard's counters (``projections.dash_counts``): on any day on or after the last
 business date, its counts equal the bottleneck reports read from the cases and clocks —
 stages, aging (of the agency and of each child agency), the named lists and the clocks —
 for an office, a province and the nation; on random histories too."""
@@ -45,7 +45,7 @@ def expected(db: Any, registry: Registry, code: str, d: date) -> dict[str, Any]:
 def check(db: Any, registry: Registry, code: str, d: date) -> None:
     directory = default_directory()
     children = [a.code for a in directory.children(code)]
-    _, counts, aging = dashboard_counts(db, registry.active_names("dashboard", max_age=0), code, children, d)
+    _, counts, aging = dashboard_counts(db, registry.active_names("bottlenecks", max_age=0), code, children, d)
     want = expected(db, registry, code, d)
     got = {"open_cases": counts.open_cases, "stages": counts.stages, "aging": counts.aging,
            "lists": counts.lists, "clocks": counts.clocks}
@@ -140,7 +140,7 @@ def test_counts_equal_the_reports_on_both_stores(app: Flask) -> None:
     for day in ("2020-01-21", "2020-01-25", "2020-02-10", "2020-02-20", "2020-03-31", "2021-06-01"):
         for code in ("CC243", "CC244", "C26", "C01", "VN"):
             check(svc.cases.db, registry, code, date.fromisoformat(day))
-    _, counts, aging = dashboard_counts(svc.cases.db, registry.active_names("dashboard", max_age=0), "C26",
+    _, counts, aging = dashboard_counts(svc.cases.db, registry.active_names("bottlenecks", max_age=0), "C26",
                                         ["CC243", "CC244", "CC246"], date(2020, 2, 10))
     # Open on 10 February: a (132 days), b (158), c (39, held), d (21); e was terminated.
     assert (counts.open_cases, counts.aging) == (4, {"0_30": 1, "31_90": 1, "91_180": 2, "181_365": 0,
@@ -168,7 +168,7 @@ def test_steps_behind_the_horizon_are_summed_into_day_zero(app: Flask) -> None:
             "debtor": {"name": "Lê Văn Cường", "kind": "individual"}}).case.id
         svc.cases.command(head, case, "verify", {"result": "unable", "on": date.fromisoformat(on)})
     svc.read_models.runner.catch_up()
-    names = svc.read_models.registry.active_names("dashboard", max_age=0)
+    names = svc.read_models.registry.active_names("bottlenecks", max_age=0)
     horizon = date(2020, 3, 2).toordinal()
     rows = svc.cases.db.query(f"SELECT metric, day FROM {names['counts']} WHERE node = 'CC243'")
     behind = [(r["metric"], r["day"]) for r in rows
