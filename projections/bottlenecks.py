@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from operator import attrgetter
 from typing import Any, ClassVar
 
+from domain.agencies import Directory, default_directory
 from domain.case import EnforcementCase
 from domain.time_limits import RuleBook, default_rules
-from domain.agencies import Directory, default_directory
 from projections import dash_counts
 from projections.base import Names, Positioned, Projection
 from projections.bottleneck_fold import Folder

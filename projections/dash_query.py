@@ -1,7 +1,7 @@
 """Queries of the dashboard's counters (``dash_counts``, tables of the bottleneck read model):
 the bottleneck counts of an agency (with the agencies below it) on a day D on or after every
-business date recorded (its horizon) — today — and the aging of its child agencies, with the read model's position, in
-one statement.
+business date recorded (its horizon) — today — and the aging of its child agencies, with the
+read model's position, in one statement.
 
 The figures equal those of the bottleneck reports (``bottleneck_query``) for the same agency
 and day; they cost a few thousand rows however many cases there are.

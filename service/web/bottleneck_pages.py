@@ -45,8 +45,8 @@ def index() -> Any:
     """Every list with its length today, for the agency asked for (default the caller's)."""
     where = _scope(today=True)
     svc = services()
-    _, counts, _aging = dashboard_counts(svc.cases.db, svc.read_models.names("bottlenecks"), where.agency.code,
-                                         [], where.scope.as_of)
+    _, counts, _aging = dashboard_counts(svc.cases.db, svc.read_models.names("bottlenecks"),
+                                         where.agency.code, [], where.scope.as_of)
     return render_template("bottlenecks/index.html", where=where, counts=counts, list_labels=LIST_LABELS,
                            clock_labels=CLOCK_LABELS, kinds=NAMED_LISTS, choices=_choices(where))
 

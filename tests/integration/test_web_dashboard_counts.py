@@ -45,7 +45,8 @@ def expected(db: Any, registry: Registry, code: str, d: date) -> dict[str, Any]:
 def check(db: Any, registry: Registry, code: str, d: date) -> None:
     directory = default_directory()
     children = [a.code for a in directory.children(code)]
-    _, counts, aging = dashboard_counts(db, registry.active_names("bottlenecks", max_age=0), code, children, d)
+    names = registry.active_names("bottlenecks", max_age=0)
+    _, counts, aging = dashboard_counts(db, names, code, children, d)
     want = expected(db, registry, code, d)
     got = {"open_cases": counts.open_cases, "stages": counts.stages, "aging": counts.aging,
            "lists": counts.lists, "clocks": counts.clocks}
