@@ -20,9 +20,11 @@ run: install
 	$(BIN)/thads demo --if-empty
 	$(BIN)/thads run
 
-## Install and run the whole test suite (SQLite and PostgreSQL)
+## Install and run the whole test suite (SQLite and PostgreSQL), a worker per core (at most 4);
+## each worker has its own PostgreSQL database and Redis database (tests/conftest.py)
+TEST_WORKERS ?= $(shell n=$$(nproc); [ $$n -gt 4 ] && n=4; echo $$n)
 test: install
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
 ## Benchmarks (not tests): figures go to BENCHMARKS.md
 bench: install

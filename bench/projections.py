@@ -88,9 +88,8 @@ def rebuild_rate(app: CaseApplication) -> float:
     head = app.log_head()
     started = time.perf_counter()
     with click.progressbar(length=head, label="Rebuilding every read model") as bar:
-        # As `thads project --rebuild all` does: one process per read model on PostgreSQL.
-        runner.rebuild_many(list(registry.projections), progress=bar.update, fresh=True,
-                            processes=app.db.dialect == "postgres")
+        # As `thads project --rebuild all` does: one process per read model.
+        runner.rebuild_many(list(registry.projections), progress=bar.update, fresh=True, processes=True)
     return head / (time.perf_counter() - started)
 
 

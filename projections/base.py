@@ -13,9 +13,15 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from service.store import Transaction
+
+
+class Reader(Protocol):
+    """What ``Projection.prepare`` reads with: a transaction, or the database itself."""
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]: ...
 
 
 @dataclass(frozen=True)
@@ -85,10 +91,24 @@ class Projection(ABC):
                     statements.append(statement.format(t=names[table], **dict(names)))
         return statements
 
-    @abstractmethod
     def apply(self, tx: Transaction, names: Names, events: Sequence[Positioned],
               state: dict[str, Any]) -> None:
         """Apply a batch of events (in log order) inside ``tx``."""
+        self.write(tx, names, self.prepare(tx, names, events, state))
+
+    @abstractmethod
+    def prepare(self, reader: Reader, names: Names, events: Sequence[Positioned],
+                state: dict[str, Any]) -> Any:
+        """The first half of ``apply``: read the rows the batch needs that ``state`` does not
+        hold and fold the events in memory; answers what ``write`` is to write. It may run
+        before the write transaction opens (a rebuild does, so that processes rebuilding other
+        read models of a SQLite store fold while one of them writes): it only reads tables of
+        this generation, which nobody else writes, and the runner empties ``state`` when the
+        write fails or finds the position moved."""
+
+    @abstractmethod
+    def write(self, tx: Transaction, names: Names, prepared: Any) -> None:
+        """The second half of ``apply``, inside the transaction that advances the position."""
 
 
 def is_index(statement: str) -> bool:

@@ -21,7 +21,7 @@ from domain.agencies import Directory, default_directory
 from domain.case import EnforcementCase
 from domain.time_limits import RuleBook, default_rules
 from projections import dash_counts
-from projections.base import Names, Positioned, Projection
+from projections.base import Names, Positioned, Projection, Reader
 from projections.bottleneck_fold import Folder
 from projections.bottleneck_rows import CLOCK_COLUMNS, TIMELINE_COLUMNS, Clock, Timeline
 from projections.dash_rows import Contribution, contribution
@@ -101,13 +101,13 @@ class BottlenecksProjection(Projection):
             self._nodes[agency] = found
         return found
 
-    def apply(self, tx: Transaction, names: Names, events: Sequence[Positioned],
-              state: dict[str, Any]) -> None:
+    def prepare(self, reader: Reader, names: Names, events: Sequence[Positioned],
+                state: dict[str, Any]) -> Any:
         cache: OrderedDict[str, Timeline] = state.setdefault("lines", OrderedDict())
         batch: list[tuple[int, Any, str]] = [
             (p.position, p.event, p.case_id) for p in events
             if isinstance(p.event, EnforcementCase.Event)]
-        self._load(tx, names, cache, batch)
+        self._load(reader, names, cache, batch)
         folder = Folder(self.rules)
         changed: dict[str, Timeline] = {}
         before: dict[str, Contribution] = {}  # each changed case's counter steps before the batch
@@ -133,22 +133,26 @@ class BottlenecksProjection(Projection):
             self.nodes)
         for line in changed.values():
             line.encode_memo()
-        tx.executemany(_upsert(names["timeline"], TIMELINE_COLUMNS, ["case_id"], IMMUTABLE),
-                       [_timeline_values(line) for line in changed.values()])
-        tx.executemany(_upsert(names["clocks"], CLOCK_COLUMNS, ["case_id", "clock", "key"]),
-                       [_clock_values(row) for row in folder.clocks.values()])
-        tx.executemany(f"INSERT INTO {names['collections']} (case_id, seq, agency, on_day, amount)"
-                       " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (case_id, seq) DO NOTHING",
-                       folder.collections)
-        if batch:
-            dash_counts.save_counts(tx, names, counts, latest)
+        timelines = [_timeline_values(line) for line in changed.values()]
+        clocks = [_clock_values(row) for row in folder.clocks.values()]
         for case_id in changed:
             cache.move_to_end(case_id)
         while len(cache) > CACHE_ROWS:
             cache.popitem(last=False)
+        return timelines, clocks, folder.collections, counts, latest if batch else None
+
+    def write(self, tx: Transaction, names: Names, prepared: Any) -> None:
+        timelines, clocks, collections, counts, latest = prepared
+        tx.executemany(_upsert(names["timeline"], TIMELINE_COLUMNS, ["case_id"], IMMUTABLE), timelines)
+        tx.executemany(_upsert(names["clocks"], CLOCK_COLUMNS, ["case_id", "clock", "key"]), clocks)
+        tx.executemany(f"INSERT INTO {names['collections']} (case_id, seq, agency, on_day, amount)"
+                       " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (case_id, seq) DO NOTHING",
+                       collections)
+        if latest is not None:
+            dash_counts.save_counts(tx, names, counts, latest)
 
     @staticmethod
-    def _load(tx: Transaction, names: Names, cache: OrderedDict[str, Timeline],
+    def _load(reader: Reader, names: Names, cache: OrderedDict[str, Timeline],
               batch: list[tuple[int, Any, str]]) -> None:
         """Read the rows and open clocks of the batch's cases that are neither cached nor
         received in this batch, in one query per table per ``LOAD_CHUNK`` ids."""
@@ -164,11 +168,11 @@ class BottlenecksProjection(Projection):
             chunk = ids[start:start + LOAD_CHUNK]
             marks = ", ".join(["%s"] * len(chunk))
             lines: dict[str, Timeline] = {}
-            for found in tx.query(f"SELECT {', '.join(TIMELINE_COLUMNS)} FROM {names['timeline']}"
+            for found in reader.query(f"SELECT {', '.join(TIMELINE_COLUMNS)} FROM {names['timeline']}"
                                   f" WHERE case_id IN ({marks})", chunk):
                 line = lines[found["case_id"]] = Timeline(**found)
                 line.decode_memo()
-            for found in tx.query(f"SELECT {', '.join(CLOCK_COLUMNS)} FROM {names['clocks']}"
+            for found in reader.query(f"SELECT {', '.join(CLOCK_COLUMNS)} FROM {names['clocks']}"
                                   f" WHERE case_id IN ({marks}) AND ended_on IS NULL", chunk):
                 row = Clock(**found)
                 lines[row.case_id].clocks[(row.clock, row.key)] = row

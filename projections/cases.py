@@ -20,7 +20,7 @@ from operator import ne
 from typing import Any, ClassVar
 
 from domain.case import EnforcementCase
-from projections.base import Names, Positioned, Projection
+from projections.base import Names, Positioned, Projection, Reader
 from projections.case_summary import COLUMNS, HANDLERS, Summary, received, values
 from service.store import POSTGRES, Transaction
 
@@ -68,14 +68,14 @@ class CasesProjection(Projection):
     version = 1
     tables: ClassVar[dict[str, list[str]]] = {"summary": _ddl()}
 
-    def apply(self, tx: Transaction, names: Names, events: Sequence[Positioned],
-              state: dict[str, Any]) -> None:
+    def prepare(self, reader: Reader, names: Names, events: Sequence[Positioned],
+                state: dict[str, Any]) -> Any:
         cache: dict[str, bytes] = state.setdefault("rows", {})  # least recently used first
         table = names["summary"]
         batch: list[tuple[int, Any, str]] = [
             (p.position, p.event, p.case_id) for p in events
             if isinstance(p.event, EnforcementCase.Event)]
-        self._load(tx, table, cache, batch)
+        self._load(reader, table, cache, batch)
         rows: dict[str, Summary] = {}
         before: dict[str, tuple[Any, ...] | None] = {}  # each row as the batch found it; None: new
         for position, event, case_id in batch:
@@ -99,20 +99,26 @@ class CasesProjection(Projection):
                 row.version, row.last_on = event.originator_version, on
             row.updated_position = position
         after = {case_id: values(row) for case_id, row in rows.items()}
-        self._write(tx, table, before, after)
-        if events and _doubled(events[0].position - 1, events[-1].position):
-            # Fresh statistics let the planner see, say, that a province's offices hold most of
-            # the cases, and scan the sort's index instead of sorting them all (SQLite has no
-            # automatic ANALYZE). At each doubling of the log: a few seconds in all, ever.
-            tx.execute(f"ANALYZE {table}")
         for case_id, now in after.items():
             cache.pop(case_id, None)
             cache[case_id] = marshal.dumps(now)
         if len(cache) > CACHE_ROWS * 5 // 4:  # evict in bulk: a dict has no cheap popitem(last=False)
             state["rows"] = dict(islice(cache.items(), len(cache) - CACHE_ROWS, None))
+        analyze = bool(events) and _doubled(events[0].position - 1, events[-1].position)
+        return before, after, analyze
+
+    def write(self, tx: Transaction, names: Names, prepared: Any) -> None:
+        before, after, analyze = prepared
+        table = names["summary"]
+        self._write(tx, table, before, after)
+        if analyze:
+            # Fresh statistics let the planner see, say, that a province's offices hold most of
+            # the cases, and scan the sort's index instead of sorting them all (SQLite has no
+            # automatic ANALYZE). At each doubling of the log: a few seconds in all, ever.
+            tx.execute(f"ANALYZE {table}")
 
     @staticmethod
-    def _load(tx: Transaction, table: str, cache: dict[str, bytes],
+    def _load(reader: Reader, table: str, cache: dict[str, bytes],
               batch: list[tuple[int, Any, str]]) -> None:
         """Read, in one query per ``LOAD_CHUNK`` ids, the rows of the batch's cases that are
         neither cached nor received in this batch."""
@@ -127,7 +133,7 @@ class CasesProjection(Projection):
         for start in range(0, len(ids), LOAD_CHUNK):
             chunk = ids[start:start + LOAD_CHUNK]
             marks = ", ".join(["%s"] * len(chunk))
-            for found in tx.query(f"SELECT {', '.join(COLUMNS)} FROM {table} WHERE case_id IN ({marks})",
+            for found in reader.query(f"SELECT {', '.join(COLUMNS)} FROM {table} WHERE case_id IN ({marks})",
                                   chunk):
                 cache[found["case_id"]] = marshal.dumps(tuple(found[column] for column in COLUMNS))
 

@@ -26,10 +26,10 @@ def rebuild_with_progress(runner: Runner, names: list[str], *, fresh: bool = Fal
     done = [0 if fresh or (b := runner.registry.building(n)) is None else b.position for n in names]
     with click.progressbar(length=max(head - min(done), 1), label=f"Rebuilding {', '.join(names)}",
                            show_pos=True, show_percent=True, show_eta=True) as bar:
-        # One process per read model on PostgreSQL (row locks: they write side by side); SQLite
-        # has one writer at a time, so there one pass over the log feeds them all.
-        parallel = len(names) > 1 and runner.app.db.dialect == "postgres"
-        runner.rebuild_many(names, progress=bar.update, fresh=fresh, processes=parallel)
+        # One process per read model, to use every core. PostgreSQL writes them side by side;
+        # SQLite has one writer at a time, so there each process folds its batch before it
+        # takes the lock to write it (``Runner.apply``).
+        runner.rebuild_many(names, progress=bar.update, fresh=fresh, processes=len(names) > 1)
     positions = runner.registry.positions()
     click.echo("now active: " + ", ".join(f"{n} at position {positions.get(n)}" for n in names))
 

@@ -98,8 +98,12 @@ class Runner:
         notifications = self.app.recorder.select_notifications(after + 1, limit)
         return [Positioned(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
 
-    def apply(self, targets: Sequence[Target], events: Sequence[Positioned]) -> None:
-        """Apply events to every target that has not seen them, in one transaction."""
+    def apply(self, targets: Sequence[Target], events: Sequence[Positioned], *,
+              fold_first: bool = False) -> None:
+        """Apply events to every target that has not seen them, in one transaction. With
+        ``fold_first`` the projections read and fold the batch before that transaction opens
+        (``Projection.prepare``): on SQLite, whose writers take turns, processes rebuilding
+        different read models then fold side by side and hold the lock only to write."""
         if not events:
             return
         new = events[-1].position
@@ -107,13 +111,17 @@ class Runner:
         if not pending:
             return
         try:
+            prepared = {t.key: t.projection.prepare(self.app.db, t.names, self._fresh(t, events), t.state)
+                        for t in pending} if fold_first else {}
             with self.app.db.transaction() as tx:
                 for target in pending:
                     if not Registry.advance(tx, target.projection.name, target.generation,
                                             target.position, new):
                         raise PositionMoved(target.projection.name)
-                    fresh = [e for e in events if e.position > target.position]
-                    target.projection.apply(tx, target.names, fresh, target.state)
+                    if fold_first:
+                        target.projection.write(tx, target.names, prepared[target.key])
+                    else:
+                        target.projection.apply(tx, target.names, self._fresh(target, events), target.state)
         except PositionMoved:
             for target in pending:
                 self._targets.pop(target.key, None)
@@ -124,6 +132,13 @@ class Runner:
             raise
         for target in pending:
             target.position = new
+
+    @staticmethod
+    def _fresh(target: Target, events: Sequence[Positioned]) -> Sequence[Positioned]:
+        """The events a target has not seen yet."""
+        if events and events[0].position > target.position:
+            return events
+        return [e for e in events if e.position > target.position]
 
     def step(self, targets: Sequence[Target]) -> int:
         """One batch for the targets furthest behind; answers how many events it read."""
@@ -164,14 +179,15 @@ class Runner:
     def rebuild_many(self, names: Sequence[str], *, progress: Callable[[int], Any] | None = None,
                      fresh: bool = False, processes: bool = False) -> list[Generation]:
         """Rebuild several read models: in one pass over the log (each event read once), or with
-        ``processes`` one process per read model, each reading the log, to use every core."""
+        ``processes`` one process per read model, each reading the log, to use every core
+        (not for an in-memory SQLite store, which other processes cannot open)."""
         generations = []
         for name in names:
             projection = self.registry.projections[name]
             if fresh:
                 self.registry.discard_building(projection)
             generations.append(self.registry.start_building(projection))
-        if processes and len(names) > 1:
+        if processes and len(names) > 1 and not self.app.in_memory:
             self._build_in_processes(generations, progress)
         else:
             self._build([self.target(g) for g in generations], progress)
@@ -189,7 +205,7 @@ class Runner:
             if not events:
                 return
             try:
-                self.apply([t for t in targets if t.position == low], events)
+                self.apply([t for t in targets if t.position == low], events, fold_first=True)
             except PositionMoved:
                 # Another process builds the same generation (a runner killed with its
                 # rebuilding children still finishing a batch): go on from where it got to.

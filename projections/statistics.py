@@ -24,7 +24,7 @@ from typing import Any
 
 from domain.agencies import Directory, default_directory
 from projections import stats_model
-from projections.base import Names, Positioned, Projection
+from projections.base import Names, Positioned, Projection, Reader
 from projections.stats_model import (
     INDEX,
     METRICS,
@@ -91,12 +91,12 @@ class StatisticsProjection(Projection):
 
     # ------------------------------------------------------------ apply
 
-    def apply(self, tx: Transaction, names: Names, events: Sequence[Positioned],
-              state: dict[str, Any]) -> None:
+    def prepare(self, reader: Reader, names: Names, events: Sequence[Positioned],
+                state: dict[str, Any]) -> Any:
         todo = [p for p in events if is_relevant(p.event)]
         cache: dict[str, CaseStat | None] = state.setdefault("cases", {})
         wanted = {p.case_id for p in todo if p.topic != "Received"}
-        self._load(tx, names, [i for i in wanted if i not in cache], cache)
+        self._load(reader, names, [i for i in wanted if i not in cache], cache)
         known: dict[tuple[Where, int, int], list[int]] = {}
         changed: dict[str, CaseStat] = {}
         for p in todo:
@@ -115,15 +115,20 @@ class StatisticsProjection(Projection):
         rows = _merge(((node, bucket, split, month), values)
                       for (where, month, bucket), values in known.items()
                       for node, split in self.targets(where))
-        self._save_cases(tx, names, changed)
-        self._save_sums(tx, names["months"], ("node", "split", "month"),
-                        _merge(((n, s, m), values) for (n, _, s, m), values in rows.items()))
-        self._save_sums(tx, names["known"], ("node", "bucket", "split", "month"), rows)
-        if events:
-            self._save_marks(tx, names, events[0].position, events[-1].position, rows)
+        months = _merge(((n, s, m), values) for (n, _, s, m), values in rows.items())
         if len(cache) > CACHE_LIMIT:
             for case_id in list(islice(cache, len(cache) - CACHE_LIMIT // 2)):
                 del cache[case_id]
+        span = (events[0].position, events[-1].position) if events else None
+        return changed, months, rows, span
+
+    def write(self, tx: Transaction, names: Names, prepared: Any) -> None:
+        changed, months, rows, span = prepared
+        self._save_cases(tx, names, changed)
+        self._save_sums(tx, names["months"], ("node", "split", "month"), months)
+        self._save_sums(tx, names["known"], ("node", "bucket", "split", "month"), rows)
+        if span is not None:
+            self._save_marks(tx, names, span[0], span[1], rows)
 
     def correction(self, event: Any) -> list[Delta]:
         history = list(self.app.events.get(event.originator_id, lte=event.originator_version))
@@ -131,12 +136,12 @@ class StatisticsProjection(Projection):
 
     # ------------------------------------------------------------ storage
 
-    def _load(self, tx: Transaction, names: Names, ids: list[str],
+    def _load(self, reader: Reader, names: Names, ids: list[str],
               cache: dict[str, CaseStat | None]) -> None:
         for i in range(0, len(ids), LOAD_CHUNK):
             chunk = ids[i:i + LOAD_CHUNK]
             marks = ", ".join(["%s"] * len(chunk))
-            for row in tx.query(f"SELECT * FROM {names['cases']} WHERE case_id IN ({marks})", chunk):
+            for row in reader.query(f"SELECT * FROM {names['cases']} WHERE case_id IN ({marks})", chunk):
                 able = None if row["able"] is None else bool(row["able"])
                 cache[row["case_id"]] = CaseStat(
                     row["agency"], row["initiation"], row["kind"], int(row["received_month"]),

@@ -95,6 +95,11 @@ class CaseApplication(Application[UUID]):
         self.users = UserStore(self.db, directory)
         self.numbers = CaseNumbers(self.db)
 
+    @property
+    def in_memory(self) -> bool:
+        """An in-memory SQLite store: only this process can open it."""
+        return self.db.dialect == "sqlite" and ":memory:" in self.database_url
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         register_all(transcoder)

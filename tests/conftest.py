@@ -21,7 +21,9 @@ from service.app import create_app
 pytest_plugins = ["tests.e2e.browser"]  # the browser tests' fixtures (site, chromium, page)
 
 PG_ADMIN_URL = os.environ.get("THADS_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
-PG_TEST_DB = os.environ.get("THADS_TEST_PG_DB", "thads_test")
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+"""The pytest-xdist worker (``gw0``, ``gw1``…) or empty: each worker has its own databases."""
+PG_TEST_DB = os.environ.get("THADS_TEST_PG_DB", "thads_test") + (f"_{WORKER}" if WORKER else "")
 PG_URL = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_TEST_DB
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PASSWORD = "correct-horse-1"

@@ -18,11 +18,13 @@ import requests
 
 from domain.agencies import default_directory
 from service.application import CaseApplication
-from tests.conftest import IN_CI, PASSWORD
+from tests.conftest import IN_CI, PASSWORD, WORKER
 from tests.e2e.conftest import LiveServer, free_port
 
 CHROMIUM = "/usr/bin/chromium"
-REDIS_URL = os.environ.get("THADS_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+REDIS_URL = os.environ.get("THADS_TEST_REDIS_URL", "redis://127.0.0.1:6379/{db}").format(
+    db=14 - int(WORKER.removeprefix("gw") or 0) % 8)
+"""The login limiter's storage: a database of its own per test worker (14, 13, …)."""
 USERS = (("chv.vinhyen.1", "enforcer", "CC243"), ("truong.vinhyen", "head", "CC243"),
          ("cuctruong.vinhphuc", "head", "C26"), ("kiemtra.vinhphuc", "auditor", "C26"))
 SCREENSHOTS = Path(__file__).parents[2] / "var" / "screenshots"

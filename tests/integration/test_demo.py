@@ -60,10 +60,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory, cheap_passwords: None) -> Ite
 def demo_again(postgres_database: str, cheap_passwords: None) -> Iterator[Seeded]:
     """The same seed on the other store (PostgreSQL, a database of its own), where one demo
     login already existed."""
-    url = postgres_database.rsplit("/", 1)[0] + "/thads_test_demo"
+    url = postgres_database + "_demo"
     with psycopg.connect(postgres_database.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS thads_test_demo WITH (FORCE)")
-        conn.execute("CREATE DATABASE thads_test_demo")
+        conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{url.rsplit("/", 1)[1]}"')
     seeded = Seeded(url, existing_admin=True)
     yield seeded
     seeded.app.close()

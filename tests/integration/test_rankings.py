@@ -100,11 +100,12 @@ def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('stats')}/demo.sqlite"
     else:
-        base = request.getfixturevalue("postgres_database").rsplit("/", 1)[0]
+        main = request.getfixturevalue("postgres_database")
+        base, name = main.rsplit("/", 1)[0], main.rsplit("/", 1)[1] + "_stats"
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS thads_test_stats WITH (FORCE)")
-            conn.execute("CREATE DATABASE thads_test_stats")
-        url = f"{base}/thads_test_stats"
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = f"{base}/{name}"
     var = Path(tmp_path_factory.mktemp("var"))
     app = create_app({"THADS_DATABASE_URL": url, "THADS_VAR_DIR": str(var), "THADS_SECRET_KEY": "s",
                       "THADS_INLINE_PROJECTIONS": "y", "TESTING": "1"})

@@ -29,11 +29,15 @@ class Counting(Projection):
                  "CREATE INDEX IF NOT EXISTS {t}_desc ON {t} (position DESC)"],
     }
 
-    def apply(self, tx: Transaction, names: Names, events: Sequence[Positioned],
-              state: dict[str, Any]) -> None:
+    def prepare(self, reader: Any, names: Names, events: Sequence[Positioned],
+                state: dict[str, Any]) -> Any:
         counts: dict[str, int] = {}
         for e in events:
             counts[e.topic] = counts.get(e.topic, 0) + 1
+        return counts, events
+
+    def write(self, tx: Transaction, names: Names, prepared: Any) -> None:
+        counts, events = prepared
         tx.executemany(f"INSERT INTO {names['topics']} (topic, n) VALUES (%s, %s) ON CONFLICT (topic)"
                        f" DO UPDATE SET n = {names['topics']}.n + excluded.n", list(counts.items()))
         tx.executemany(f"INSERT INTO {names['seen']} (position) VALUES (%s)",
