@@ -6,9 +6,10 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from bench import commands, projections
+from bench import commands, projections, web
 
-BENCHMARKS: dict[str, Callable[..., Any]] = {"commands": commands.run, "projections": projections.run}
+BENCHMARKS: dict[str, Callable[..., Any]] = {"commands": commands.run, "projections": projections.run,
+                                             "web": web.run}
 
 
 def main() -> None:
