@@ -101,7 +101,8 @@ def run(stores: list[str], cases: int = 1_000_000, echo: Any = print, **_: Any) 
         store = national(kind, cases, echo)
         case_ids = ready(store, echo)
         env = {"THADS_DATABASE_URL": store.url, "THADS_SECRET_KEY": SECRET, "THADS_VAR_DIR": str(WORK),
-               "THADS_LOGIN_LIMIT": "1000 per minute"}
+               "THADS_LOGIN_LIMIT": "1000 per minute",
+               "THADS_SECURE_COOKIES": "false"}  # plain HTTP on loopback: no TLS to carry them
         command = [python(), "-m", "service.cli", "serve", "--workers", "2", "--port", "{port}"]
         with server(command, env, "/api/v1/health") as base:
             http = log_in(base)
