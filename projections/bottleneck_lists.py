@@ -25,11 +25,11 @@ CLOCK_LISTS = ("overdue", "due_soon")
 SORTS = ("-days", "days")
 DEFAULT_SORT = {"due_soon": "days"}  # the soonest first; every other list longest-waiting first
 
-_DETAILS = ("t.case_id, t.number, t.agency, t.enforcer, t.debtor, t.creditor, t.creditor_kind,"
+DETAILS = ("t.case_id, t.number, t.agency, t.enforcer, t.debtor, t.creditor, t.creditor_kind,"
             " t.amount_due, t.collected, t.state, t.received_on")
 
 
-def _named_source(kind: str, names: Mapping[str, str], scope: Scope) -> tuple[str, list[Any]]:
+def named_source(kind: str, names: Mapping[str, str], scope: Scope) -> tuple[str, list[Any]]:
     """SELECT case_id, priority, since, extra for the cases of a named list. Clock rows are
     filtered first (MATERIALIZED): grouping them straight away lets SQLite walk the whole
     primary-key index in case order, ten times slower than a scan."""
@@ -49,7 +49,7 @@ def _named_source(kind: str, names: Mapping[str, str], scope: Scope) -> tuple[st
             f" AND {on_list(kind, d)}", params)
 
 
-def _clock_source(kind: str, clock: str | None, names: Mapping[str, str],
+def clock_source(kind: str, clock: str | None, names: Mapping[str, str],
                   scope: Scope) -> tuple[str, list[Any]]:
     """SELECT case_id, clock, since (the earliest due date), extra (clocks) per case and clock."""
     d = scope.d
@@ -69,10 +69,10 @@ def case_list(db: Database, names: Mapping[str, str], scope: Scope, kind: str, *
               sort: str | None = None) -> tuple[list[dict[str, Any]], int]:
     """One page of a list and the list's length."""
     if kind in NAMED_LISTS:
-        source, params = _named_source(kind, names, scope)
+        source, params = named_source(kind, names, scope)
         key = "s.case_id"
     elif kind in CLOCK_LISTS:
-        source, params = _clock_source(kind, clock, names, scope)
+        source, params = clock_source(kind, clock, names, scope)
         key = "s.case_id, s.clock"
     else:
         raise ValueError(f"unknown list {kind!r}")
@@ -86,7 +86,7 @@ def case_list(db: Database, names: Mapping[str, str], scope: Scope, kind: str, *
     clock_column = ", s.clock AS clock" if kind in CLOCK_LISTS else ""
     # The page and the list's length in one pass (the count is taken before LIMIT).
     rows = db.query(
-        f"SELECT {_DETAILS}, s.priority AS priority, s.since AS since, s.extra AS extra, s.total AS total"
+        f"SELECT {DETAILS}, s.priority AS priority, s.since AS since, s.extra AS extra, s.total AS total"
         f"{clock_column} FROM (SELECT s.*, COUNT(*) OVER () AS total FROM ({source}) s ORDER BY {order}"
         f" LIMIT {int(per_page)} OFFSET {int((page - 1) * per_page)}) s"
         f" JOIN {names['timeline']} t ON t.case_id = s.case_id ORDER BY {order}", params)
@@ -94,10 +94,10 @@ def case_list(db: Database, names: Mapping[str, str], scope: Scope, kind: str, *
         total = int(rows[0]["total"])
     else:  # a page past the end says nothing of the length
         total = int(db.query(f"SELECT COUNT(*) AS n FROM ({source}) s", params)[0]["n"])
-    return [_item(kind, scope, row) for row in rows], total
+    return [list_item(kind, scope, row) for row in rows], total
 
 
-def _item(kind: str, scope: Scope, row: dict[str, Any]) -> dict[str, Any]:
+def list_item(kind: str, scope: Scope, row: dict[str, Any]) -> dict[str, Any]:
     since = int(row["since"])
     item = {
         "case_id": row["case_id"], "number": row["number"], "agency": row["agency"],

@@ -88,7 +88,7 @@ def list_cases(db: Database, names: Names, directory: Directory, actor: Actor, *
         rows = tx.query(f"SELECT {ITEM} FROM {table}{condition} ORDER BY {SORTS[sort]}"
                         f" LIMIT {int(per_page)} OFFSET {int(offset)}", params) if offset < total else []
     today = clock.today().toordinal()
-    return CaseList([_item(row, today) for row in rows], total, position)
+    return CaseList([list_item(row, today) for row in rows], total, position)
 
 
 def check_reader(actor: Actor) -> None:
@@ -116,7 +116,7 @@ def _position(tx: Transaction, names: Names) -> int:
     return int(found["position"]) if found else 0
 
 
-def _item(row: dict[str, Any], today: int) -> dict[str, Any]:
+def list_item(row: dict[str, Any], today: int) -> dict[str, Any]:
     """A row as the list shows it: dates as dates, flags as a list, money still outstanding,
     and days waiting since the latest act (open cases only)."""
     flags = [flag for flag in FLAGS if row[flag]]

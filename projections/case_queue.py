@@ -42,4 +42,4 @@ def unassigned_cases(db: Database, names: Names, directory: Directory, actor: Ac
         rows = tx.query(f"SELECT {case_query.ITEM} FROM {table}{condition} ORDER BY {SORTS[sort]}"
                         f" LIMIT {int(per_page)} OFFSET {int(offset)}", params) if offset < total else []
     today = clock.today().toordinal()
-    return CaseList([case_query._item(row, today) for row in rows], total, position)
+    return CaseList([case_query.list_item(row, today) for row in rows], total, position)

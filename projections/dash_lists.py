@@ -10,14 +10,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from projections.bottleneck_lists import (
-    _DETAILS,
     CLOCK_LISTS,
     DEFAULT_SORT,
+    DETAILS,
     NAMED_LISTS,
-    _clock_source,
-    _item,
-    _named_source,
     case_list,
+    clock_source,
+    list_item,
+    named_source,
 )
 from projections.bottleneck_query import Scope
 from service.store import Database
@@ -44,10 +44,10 @@ def sorted_list(db: Database, names: Mapping[str, str], scope: Scope, kind: str,
     """One page (every row when ``per_page`` is None) of a list in the order ``sort`` and
     the list's length. A sort is a column name, descending with a leading ``-``."""
     if kind in NAMED_LISTS:
-        source, params = _named_source(kind, names, scope)
+        source, params = named_source(kind, names, scope)
         key = "s.case_id"
     elif kind in CLOCK_LISTS:
-        source, params = _clock_source(kind, clock, names, scope)
+        source, params = clock_source(kind, clock, names, scope)
         key = "s.case_id, s.clock"
     else:
         raise ValueError(f"unknown list {kind!r}")
@@ -69,7 +69,7 @@ def sorted_list(db: Database, names: Mapping[str, str], scope: Scope, kind: str,
     clock_column = ", s.clock AS clock" if kind in CLOCK_LISTS else ""
     limit = "" if per_page is None else f" LIMIT {int(per_page)} OFFSET {int((page - 1) * per_page)}"
     rows = db.query(
-        f"SELECT {_DETAILS}, s.priority AS priority, s.since AS since, s.extra AS extra,"
+        f"SELECT {DETAILS}, s.priority AS priority, s.since AS since, s.extra AS extra,"
         f" COUNT(*) OVER () AS total{clock_column} FROM ({source}) s"
         f" JOIN {names['timeline']} t ON t.case_id = s.case_id ORDER BY {order}{limit}", params)
     if rows:
@@ -78,4 +78,4 @@ def sorted_list(db: Database, names: Mapping[str, str], scope: Scope, kind: str,
         total = int(db.query(f"SELECT COUNT(*) AS n FROM ({source}) s", params)[0]["n"])
     else:
         total = 0
-    return [_item(kind, scope, row) for row in rows], total
+    return [list_item(kind, scope, row) for row in rows], total

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
+
 from domain.agencies import Directory
 from projections import all_projections
 from projections.reading import ReadModels
@@ -43,3 +45,8 @@ class Services:
 
     def close(self) -> None:
         self.cases.close()
+
+
+def services() -> Services:
+    """The services of the current Flask app (in a request or an app context)."""
+    return current_app.extensions["thads"]  # type: ignore[no-any-return]

@@ -9,14 +9,14 @@ from typing import Any
 from uuid import UUID
 
 import flask_smorest
-from flask import Response, current_app, g, json, request
+from flask import Response, g, json, request
 from webargs.flaskparser import FlaskParser
 
 from domain.access import Actor
 from service.api.errors import response_for
 from service.errors import BadRequest
 from service.idempotency import Answer
-from service.services import Services
+from service.services import services
 from service.users import User
 
 
@@ -32,9 +32,6 @@ ERRORS = {400: "Malformed request", 401: "No valid token", 403: "Not allowed for
           404: "Not found (or outside your scope)", 409: "Version conflict or duplicate",
           422: "A business rule refused the command"}
 
-
-def services() -> Services:
-    return current_app.extensions["thads"]
 
 
 def current_user() -> User:

@@ -14,7 +14,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from domain.access import Actor
-from service.services import Services
+from service.services import services
 from service.users import User
 from service.web.security import limiter
 
@@ -36,9 +36,6 @@ class WebUser(UserMixin):  # type: ignore[misc]
     def is_active(self) -> bool:
         return self.user.active
 
-
-def services() -> Services:
-    return current_app.extensions["thads"]  # type: ignore[no-any-return]
 
 
 def web_user() -> User:

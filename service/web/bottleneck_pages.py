@@ -16,8 +16,9 @@ from domain.time_limits import CLOCKS
 from projections.bottleneck_lists import CLOCK_LISTS, NAMED_LISTS
 from projections.dash_lists import SORTS, default_sort, sorted_list
 from projections.dash_query import dashboard_counts
+from service.services import services
 from service.web import dash_csv, dash_params
-from service.web.auth import services, web_actor
+from service.web.auth import web_actor
 from service.web.dash_labels import CLOCK_LABELS, DAYS_LABELS, ENFORCER_LABELS, ITEM_LABELS, LIST_LABELS
 from service.web.dash_people import ENFORCER_SORTS, Scoped, enforcer_rows, scoped
 

@@ -18,8 +18,8 @@ from projections.case_badges import Deadline, deadlines
 from projections.case_query import CaseList, list_cases
 from projections.case_queue import unassigned_cases
 from service.api.case_list import CaseListArgsSchema
+from service.services import services
 from service.users import User
-from service.web.auth import services
 from service.web.case_forms import Errors, Message, load
 
 READ_MODEL = "cases"

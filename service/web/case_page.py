@@ -17,7 +17,7 @@ from domain.availability import available_to
 from domain.case import EnforcementCase
 from service.api.schemas import COMMAND_SCHEMAS, CaseCreateSchema
 from service.application import COMMANDS
-from service.web.auth import services
+from service.services import services
 from service.web.case_forms import Errors, FormField, customised, form_fields, whole_number
 from service.web.case_labels import COMMANDS as TITLES
 from service.web.case_listing import agencies_seen, staff_of, staff_seen

@@ -21,8 +21,9 @@ from projections.case_query import check_reader
 from service.api.schemas import COMMAND_SCHEMAS, CaseCreateSchema
 from service.application import COMMANDS, project_case
 from service.errors import DuplicateCase, VersionConflict
+from service.services import services
 from service.web import case_listing
-from service.web.auth import services, web_actor
+from service.web.auth import web_actor
 from service.web.case_forms import FORM_ERROR, Errors, Message, form_fields, form_input, load, refusal
 from service.web.case_labels import CLOCKS, EVENTS, OUTCOMES
 from service.web.case_labels import COMMANDS as TITLES

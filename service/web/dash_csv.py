@@ -12,7 +12,7 @@ from typing import Any
 from flask import Response
 
 from projections.bottleneck_lists import CLOCK_LISTS
-from service.web.auth import services
+from service.services import services
 from service.web.dash_labels import CLOCK_LABELS, DAYS_LABELS, ENFORCER_LABELS, ITEM_LABELS
 from service.web.formatting import day, label
 

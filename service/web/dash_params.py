@@ -16,7 +16,7 @@ from domain.agencies import Agency, Directory
 from projections.stats_query import Period
 from service.api.stats import period_of
 from service.errors import BadRequest, ServiceError
-from service.web.auth import services
+from service.services import services
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 READERS = (Role.ENFORCER, Role.HEAD, Role.AUDITOR)

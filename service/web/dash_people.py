@@ -9,7 +9,7 @@ from typing import Any
 
 from domain.agencies import Agency
 from projections.bottleneck_query import Reports, Scope
-from service.web.auth import services
+from service.services import services
 
 ENFORCER_COLUMNS = ("agency", "enforcer", "open_cases", "average_days", "overdue_clocks", "completed",
                     "collected")

@@ -13,8 +13,9 @@ from flask_login import login_required
 from domain import clock
 from domain.agencies import Agency, Directory
 from projections.bottleneck_query import AGING
+from service.services import services
 from service.web import dash_model, dash_params
-from service.web.auth import services, web_actor
+from service.web.auth import web_actor
 from service.web.dash_labels import AGING_LABELS, CLOCK_LABELS, COLUMN_LABELS, LIST_LABELS, MODEL_LABELS
 from service.web.formatting import number
 
