@@ -38,6 +38,7 @@ YEAR = 2026
 THROUGH = "2026-09"
 SECRET = "bench-secret"
 PAGE = 5000
+CLIENTS = 8  # client threads of the lag run: 4 could not keep 200 commands/s on PostgreSQL
 
 
 def national(kind: str, cases: int, echo: Any) -> Store:
@@ -209,7 +210,7 @@ def lag_under_load(template: Store, rate: int = 200, seconds: int = 30) -> dict[
             server([python(), "-m", "service.cli", "project"], env, None) as _:
         watcher = threading.Thread(target=monitor)
         watcher.start()
-        clients = [threading.Thread(target=client, args=(k, 4)) for k in range(4)]
+        clients = [threading.Thread(target=client, args=(k, CLIENTS)) for k in range(CLIENTS)]
         started = time.perf_counter()
         for c in clients:
             c.start()
@@ -302,9 +303,9 @@ def write(rows: list[Any], cases: int, spans: list[str]) -> None:
                          f"{s['query_p50']:.1f} / {s['query_p95']:.1f} | "
                          f"{s['plain_p50']:.0f} / {s['plain_p95']:.0f} | {s['plain_p95'] / s['p95']:.0f}× | "
                          f"{s['plain_p95'] / s['query_p95']:.0f}× | {own} |")
-    lines += ["", "Projection lag: `note` commands at 200/s for 30 s through the API (2 web workers) "
-              "while `thads project` follows; lag = from the acknowledged write to the moment every "
-              "read model's position has passed it (polled every 5 ms):", "",
+    lines += ["", f"Projection lag: `note` commands at 200/s for 30 s through the API (2 web workers, "
+              f"{CLIENTS} client threads) while `thads project` follows; lag = from the acknowledged "
+              "write to the moment every read model's position has passed it (polled every 5 ms):", "",
               "| store | commands | achieved rate (/s) | lag p50 (ms) | lag p99 (ms) | max (ms) |",
               "|---|---|---|---|---|---|"]
     for kind, _, _, _, _, lag in rows:

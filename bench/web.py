@@ -23,6 +23,7 @@ from service.application import CaseApplication
 
 USER, PASSWORD = "bench.head", "bench-password"
 REPEAT = 100
+BUDGET_S = 60
 TARGET_MS = 150
 
 
@@ -60,11 +61,15 @@ def log_in(base: str) -> requests.Session:
 
 
 def timed(http: requests.Session, urls: list[str]) -> dict[str, float]:
-    """Each URL once to warm up, then ``REPEAT`` requests in turn over the URLs."""
+    """Each URL once to warm up, then ``REPEAT`` requests in turn over the URLs — or, for a
+    page slower than a second, as many as ``BUDGET_S`` seconds allow (at least 10)."""
     for url in urls:
         http.get(url, timeout=120).raise_for_status()
-    times = []
+    times: list[float] = []
+    began = time.perf_counter()
     for i in range(REPEAT):
+        if len(times) >= 10 and time.perf_counter() - began > BUDGET_S:
+            break
         t0 = time.perf_counter()
         answer = http.get(urls[i % len(urls)], timeout=120)
         times.append((time.perf_counter() - t0) * 1000)
@@ -122,9 +127,12 @@ def write(results: list[tuple[str, str, dict[str, float]]], cases: int, span: st
              f"{REPEAT} times in turn by one client on loopback (after one warm-up request per URL), "
              "so a time is the server's time plus well under a millisecond of transport. Whole "
              "pages: the queries, the template, the Vietnamese formatting.", "",
-             "| store | page | p50 (ms) | p95 (ms) | max (ms) | p95 < 150 ms |", "|---|---|---|---|---|---|"]
+             f"A page slower than a second is asked only as often as {BUDGET_S} s allow (at least "
+             "10 times; column n).", "",
+             "| store | page | n | p50 (ms) | p95 (ms) | max (ms) | p95 < 150 ms |",
+             "|---|---|---|---|---|---|---|"]
     for kind, name, f in results:
-        lines.append(f"| {kind} | {name} | {f['p50']:.1f} | {f['p95']:.1f} | {f['max']:.0f} | "
-                     f"{'yes' if f['p95'] < TARGET_MS else 'no'} |")
+        lines.append(f"| {kind} | {name} | {int(f['n'])} | {f['p50']:.1f} | {f['p95']:.1f} | "
+                     f"{f['max']:.0f} | {'yes' if f['p95'] < TARGET_MS else 'no'} |")
     lines += ["", f"Target: p95 < {TARGET_MS} ms for the case list, a case page and the dashboard."]
     update_section("web", "\n".join(lines))

@@ -72,7 +72,9 @@ class Projection(ABC):
     tables: ClassVar[dict[str, list[str]]]
     """Logical table name → DDL statements; ``{t}`` is the physical name of that table and
     ``{<logical name>}`` that of any table of the projection, e.g.
-    ``"CREATE INDEX {t}_stage ON {t} (stage)"``."""
+    ``"CREATE INDEX IF NOT EXISTS {t}_stage ON {t} (stage)"`` (``IF NOT EXISTS`` always: the
+    indexes are declared again on the active generation at every start, which is how an index
+    added in a release reaches it)."""
 
     app: Any = None
     """The CaseApplication, bound by the runner: for the rare event that needs a case's

@@ -232,3 +232,23 @@ def test_follow_switches_to_a_rebuilt_generation(store: Any) -> None:
     finally:
         stop.set()
         thread.join(timeout=10)
+
+
+def index_names(app: CaseApplication, table: str) -> set[str]:
+    if app.db.dialect == "sqlite":
+        rows = app.db.query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = %s", (table,))
+    else:
+        rows = app.db.query("SELECT indexname AS name FROM pg_indexes WHERE tablename = %s", (table,))
+    return {r["name"] for r in rows}
+
+
+def test_an_index_added_in_a_release_is_built_on_the_active_generation(store: Any) -> None:
+    app, registry, runner = store
+    receive(app, 3)
+    runner.catch_up()
+    seen = registry.active_names("counting", max_age=0)["seen"]
+    app.db.create([f"DROP INDEX {seen}_desc"])  # as the code before the index was declared
+    assert f"{seen}_desc" not in index_names(app, seen)
+    Registry(app.db, [Counting()]).create_tables()  # the next start
+    assert f"{seen}_desc" in index_names(app, seen)
+    assert counts(app, registry) == {"Received": 3, "Verified": 3}  # no rebuild: the rows stay
