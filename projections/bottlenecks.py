@@ -56,6 +56,10 @@ TABLES: dict[str, list[str]] = {
     "clocks": [
         f"CREATE TABLE IF NOT EXISTS {{t}} (\n    {_columns(CLOCK_COLUMNS, ['case_id', 'clock', 'key'])}\n)",
         "CREATE INDEX IF NOT EXISTS {t}_due ON {t} (agency, due_on)",
+        # The running clocks today, by due date (the case list's overdue filter): most clocks
+        # have ended, and nothing ends or pauses after today (no business date is in the future).
+        "CREATE INDEX IF NOT EXISTS {t}_open_due ON {t} (due_on, started_on, case_id)"
+        " WHERE ended_on IS NULL AND paused_on IS NULL",
     ],
     "collections": [
         "CREATE TABLE IF NOT EXISTS {t} (\n    case_id TEXT NOT NULL,\n    seq INTEGER NOT NULL,\n"
