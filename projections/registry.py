@@ -147,14 +147,14 @@ class Registry:
 
     def activate(self, projection: str, generation: int) -> None:
         """Make a built generation the one readers use (with its secondary indexes, built
-        now, and fresh planner statistics); the old one is retired."""
+        now, and fresh planner statistics — on PostgreSQL vacuumed too); the old one is retired."""
         now = datetime.now(tz=UTC).isoformat()
         names = self.names(projection, generation)
         with self.db.transaction() as tx:
             for statement in self.projections[projection].schema(names, indexes=True):
                 tx.execute(statement)
-            for table in names.values():
-                tx.execute(f"ANALYZE {table}")
+        for table in names.values():
+            self.db.analyze(table)
         with self.db.transaction() as tx:
             tx.execute("UPDATE rm_generations SET status = %s WHERE projection = %s AND status = %s",
                        (RETIRED, projection, ACTIVE))
