@@ -58,6 +58,23 @@ def overflow(page: Any) -> int:
     return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
 
 
+def sticking_out(page: Any) -> list[str]:
+    """The outermost elements that reach past the right edge (to say what to fix)."""
+    return list(page.evaluate("""() => {
+        const out = [];
+        for (const e of document.body.querySelectorAll('*')) {
+            const r = e.getBoundingClientRect();
+            if (r.right > window.innerWidth + 0.5 && !(e.parentElement
+                    && e.parentElement.getBoundingClientRect().right > window.innerWidth + 0.5)) {
+                const classes = typeof e.className === 'string' ? e.className.split(' ').join('.') : '';
+                out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (classes ? '.' + classes : '')
+                         + ' right=' + Math.round(r.right));
+            }
+        }
+        return out.slice(0, 8);
+    }"""))
+
+
 def test_the_pages_fit_a_tablet(tablet: tuple[str, Any], site: Site, case_id: str) -> None:
     name, page = tablet
     log_in(page, site, "truong.vinhyen")
@@ -68,7 +85,8 @@ def test_the_pages_fit_a_tablet(tablet: tuple[str, Any], site: Site, case_id: st
         page.goto(site.url + path)
         page.wait_for_load_state("networkidle")
         assert page.locator("#logout").is_visible(), (name, label)
-        assert overflow(page) <= 0, f"{label} scrolls sideways by {overflow(page)} px on a {name} tablet"
+        assert overflow(page) <= 0, \
+            f"{label} scrolls sideways by {overflow(page)} px on a {name} tablet: {sticking_out(page)}"
         width = page.viewport_size["width"]
         for link in page.locator("header nav a").all():
             box = link.bounding_box()

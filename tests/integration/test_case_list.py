@@ -166,6 +166,26 @@ def test_sorts_and_paging(head: Caller) -> None:
     assert head.listing(agency="CC243", per_page=1)["total"] == 12
 
 
+def test_a_province_read_agency_by_agency_pages_as_one_sort(head: Caller, monkeypatch: Any) -> None:
+    """A scope of several agencies is read agency by agency and merged (``MERGE_DEPTH``); every
+    sort and every page equals the one sort over all its cases."""
+    from projections import case_query
+
+    for n in range(1, 10):
+        agency = ("CC243", "CC244", "CC246")[n % 3]
+        case = head.create(n, agency=agency, received_on=f"2020-01-{n % 4 + 1:02d}")
+        if n % 2:
+            head.do(case["id"], "note", text="Đã gọi điện", on=f"2020-02-{n:02d}")
+    pages = {}
+    for way, depth in (("merged", case_query.MERGE_DEPTH), ("one sort", 0)):
+        monkeypatch.setattr(case_query, "MERGE_DEPTH", depth)
+        pages[way] = {sort: [[c["id"] for c in head.listing(sort=sort, per_page=2, page=p)["items"]]
+                             for p in range(1, 7)]
+                      for sort in case_query.SORTS}
+    assert pages["merged"] == pages["one sort"]
+    assert all(sum(map(len, found)) == 9 for found in pages["one sort"].values())
+
+
 def test_corrections_and_reassignments_are_reflected(app: Flask, head: Caller) -> None:
     case = head.create(1, enforcer="e1")
     cid = case["id"]
