@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, redirect, url_for
+from flask_login import current_user
 from flask_smorest import Api
 
+from domain.access import Role
 from domain.agencies import default_directory
 from service.api import bottlenecks, cases, directory, health, stats
 from service.api import errors as api_errors
@@ -50,7 +52,10 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
 
     @app.get("/")
     def index() -> Any:
-        """The front page is the case list (the login page first when not logged in)."""
+        """The front page: the accounts for an administrator, else the case list (the login
+        page first when not logged in)."""
+        if current_user.is_authenticated and current_user.user.role == Role.ADMIN:
+            return redirect(url_for("admin.users"))
         return redirect(url_for("cases_web.cases"))
 
     return app

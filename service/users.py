@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from domain.access import Actor, Role
 from domain.agencies import Directory
-from domain.errors import InvalidValue
+from domain.errors import CaseError, InvalidValue, UnknownAgency
 from service.errors import Conflict
 from service.store import Database
 
@@ -41,10 +43,19 @@ class User:
     agency: str
     full_name: str = ""
     active: bool = True
+    created_at: datetime | None = None
 
     @property
     def actor(self) -> Actor:
         return Actor(self.username, self.role, self.agency)
+
+
+_COLUMNS = "username, role, agency, full_name, active, created_at"
+
+
+def _user(row: Mapping[str, Any]) -> User:
+    return User(row["username"], row["role"], row["agency"], row["full_name"], bool(row["active"]),
+                datetime.fromisoformat(row["created_at"]))
 
 
 class UserStore:
@@ -56,35 +67,44 @@ class UserStore:
         self, username: str, password: str, role: str, agency: str, full_name: str = ""
     ) -> User:
         """Add an account; refuses bad usernames, short passwords, unknown roles and agencies."""
-        if not USERNAME.match(username or ""):
-            raise InvalidValue(
-                "username must be 2–63 lowercase letters, digits, '.', '_' or '-'", field="username"
-            )
-        if len(password or "") < MIN_PASSWORD:
-            raise InvalidValue(f"password must be at least {MIN_PASSWORD} characters", field="password")
-        roles = [r.value for r in Role]
-        if role not in roles:
-            raise InvalidValue(f"role must be one of {', '.join(roles)}; got {role!r}", field="role")
-        self.directory.get(agency)
-        if self.get(username) is not None:
-            raise Conflict(f"user {username} already exists")
+        problems = self.check(username, password, role, agency)
+        if problems:
+            raise problems[0]
+        created = datetime.now(tz=UTC)
         self.db.execute(
             "INSERT INTO thads_users (username, password_hash, role, agency, full_name, active,"
             " created_at) VALUES (%s, %s, %s, %s, %s, 1, %s)",
             (username, generate_password_hash(password, method=HASH_METHOD), role, agency,
-             full_name, datetime.now(tz=UTC).isoformat()),
+             full_name, created.isoformat()),
         )
-        return User(username, role, agency, full_name)
+        return User(username, role, agency, full_name, True, created)
+
+    def check(self, username: str, password: str, role: str, agency: str) -> list[CaseError | Conflict]:
+        """What stops ``create`` from adding this account: the bad values, one error per
+        field (its ``field`` names it) in the order of the fields, then the ``Conflict`` of a
+        username already taken. Empty when it may be created."""
+        problems: list[CaseError | Conflict] = []
+        if not USERNAME.match(username or ""):
+            problems.append(InvalidValue(
+                "username must be 2–63 lowercase letters, digits, '.', '_' or '-'", field="username"))
+        if len(password or "") < MIN_PASSWORD:
+            problems.append(InvalidValue(f"password must be at least {MIN_PASSWORD} characters",
+                                         field="password"))
+        roles = [r.value for r in Role]
+        if role not in roles:
+            problems.append(InvalidValue(f"role must be one of {', '.join(roles)}; got {role!r}",
+                                         field="role"))
+        try:
+            self.directory.get(agency)
+        except UnknownAgency as unknown:
+            problems.append(unknown)
+        if USERNAME.match(username or "") and self.get(username) is not None:
+            problems.append(Conflict(f"user {username} already exists"))
+        return problems
 
     def get(self, username: str) -> User | None:
-        rows = self.db.query(
-            "SELECT username, role, agency, full_name, active FROM thads_users WHERE username = %s",
-            (username,),
-        )
-        if not rows:
-            return None
-        row = rows[0]
-        return User(row["username"], row["role"], row["agency"], row["full_name"], bool(row["active"]))
+        rows = self.db.query(f"SELECT {_COLUMNS} FROM thads_users WHERE username = %s", (username,))
+        return _user(rows[0]) if rows else None
 
     def authenticate(self, username: str, password: str) -> User | None:
         """The active user with this username and password, else None."""
@@ -101,11 +121,8 @@ class UserStore:
         return rows[0]["password_hash"] if rows else None
 
     def all(self) -> list[User]:
-        rows = self.db.query(
-            "SELECT username, role, agency, full_name, active FROM thads_users ORDER BY username"
-        )
-        return [User(r["username"], r["role"], r["agency"], r["full_name"], bool(r["active"]))
-                for r in rows]
+        rows = self.db.query(f"SELECT {_COLUMNS} FROM thads_users ORDER BY username")
+        return [_user(r) for r in rows]
 
     def set_active(self, username: str, active: bool) -> None:
         self.db.execute(

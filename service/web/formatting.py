@@ -76,11 +76,13 @@ def percent(value: Any) -> str:
 
 
 def day(value: Any) -> str:
-    """dd/mm/yyyy."""
+    """dd/mm/yyyy (a recorded time: its day in Vietnam's time)."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(VN)
     return value.strftime("%d/%m/%Y")
 
 
