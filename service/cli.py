@@ -17,15 +17,29 @@ from service.errors import ServiceError
 
 
 def _prepare_store() -> int:
-    """Create every table (events, users, read models) once; answers the log head."""
+    """Create every table (events, users, read models) once, and chain the events of a log
+    stored before the audit chain existed; answers the log head."""
     from projections.processes import runner_for
 
     app = _application()
     try:
         runner_for(app)
+        _chain_log(app)
         return int(app.log_head())
     finally:
         app.close()
+
+
+def _chain_log(app: Any) -> int:
+    """Chain the events after the audit chain's head, with a progress bar (none when none)."""
+    from service.audit.verify import migrate
+
+    rows = app.db.query("SELECT position FROM audit_head WHERE id = 1")
+    behind = int(app.log_head()) - (int(rows[0]["position"]) if rows else 0)
+    if behind <= 0:
+        return 0
+    with click.progressbar(length=behind, label="Chaining the audit trail", show_pos=True) as bar:
+        return migrate(app, progress=bar.update)
 
 
 def _application(config: Config | None = None, *, create_tables: bool = True) -> Any:
@@ -197,6 +211,42 @@ def users_list() -> None:
     for user in _application().users.all():
         state = "" if user.active else " (disabled)"
         click.echo(f"{user.username:24} {user.role:9} {user.agency:10} {user.full_name}{state}")
+
+
+@main.group()
+def audit() -> None:
+    """The tamper-evident audit chain over the event log (SPEC §6)."""
+
+
+@audit.command("migrate")
+def audit_migrate() -> None:
+    """Chain the events stored before the audit chain existed (one-off; `thads init`, `serve`
+    and `run` also do it). Run it with no writer running."""
+    app = _application()
+    try:
+        chained = _chain_log(app)
+        click.echo(f"chained {chained:,} events; the chain's head is at position {app.log_head()}")
+    finally:
+        app.close()
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Recompute the chain of every case and of the whole log from the stored events; name
+    the first position where the store and its chain disagree (exit status 1)."""
+    from service.audit.verify import verify
+
+    app = _application(create_tables=False)
+    try:
+        head = int(app.log_head())
+        with click.progressbar(length=max(head, 1), label="Verifying the audit chain", show_pos=True) as bar:
+            verdict = verify(app, progress=bar.update)
+    finally:
+        app.close()
+    if verdict.problem is not None:
+        raise click.ClickException(f"the audit chain does not hold at {verdict.problem}")
+    click.echo(f"the audit chain holds: {verdict.events:,} events up to position {verdict.position},"
+               f" head hash {verdict.log_hash}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -38,11 +38,13 @@ def eventsourcing_env(url: str, *, create_tables: bool = True) -> dict[str, str]
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         env.update(PERSISTENCE_MODULE="eventsourcing.sqlite", SQLITE_DBNAME=path,
+                   APPLICATION_RECORDER_TOPIC="service.audit.recorders:ChainedSQLiteRecorder",
                    SQLITE_LOCK_TIMEOUT="30")
         return env
     query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     env.update(
         PERSISTENCE_MODULE="eventsourcing.postgres",
+        APPLICATION_RECORDER_TOPIC="service.audit.recorders:ChainedPostgresRecorder",
         POSTGRES_DBNAME=parts.path.lstrip("/") or "postgres",
         POSTGRES_HOST=parts.hostname or "127.0.0.1",
         POSTGRES_PORT=str(parts.port or 5432),
