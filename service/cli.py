@@ -231,22 +231,56 @@ def audit_migrate() -> None:
 
 
 @audit.command("verify")
-def audit_verify() -> None:
+@click.option("--checkpoint", "checkpoint_file", type=click.File("r"),
+              help="Also prove the log still extends this checkpoint (from `thads audit checkpoint`).")
+def audit_verify(checkpoint_file: Any) -> None:
     """Recompute the chain of every case and of the whole log from the stored events; name
     the first position where the store and its chain disagree (exit status 1)."""
+    from service.audit import checkpoint as checkpoints
     from service.audit.verify import verify
 
+    try:
+        wanted = None if checkpoint_file is None else checkpoints.read(checkpoint_file.read())
+    except checkpoints.CheckpointError as error:
+        raise click.ClickException(str(error)) from None
     app = _application(create_tables=False)
     try:
         head = int(app.log_head())
         with click.progressbar(length=max(head, 1), label="Verifying the audit chain", show_pos=True) as bar:
             verdict = verify(app, progress=bar.update)
+        if verdict.problem is not None:
+            raise click.ClickException(f"the audit chain does not hold at {verdict.problem}")
+        click.echo(f"the audit chain holds: {verdict.events:,} events up to position {verdict.position},"
+                   f" head hash {verdict.log_hash}")
+        if wanted is not None:
+            try:
+                wrong = checkpoints.check(app, wanted, Config().audit_key)
+            except checkpoints.CheckpointError as error:
+                raise click.ClickException(str(error)) from None
+            if wrong is not None:
+                raise click.ClickException(f"the checkpoint does not hold: {wrong}")
+            click.echo(f"the log extends the checkpoint of {wanted['time']} (position {wanted['position']})")
     finally:
         app.close()
-    if verdict.problem is not None:
-        raise click.ClickException(f"the audit chain does not hold at {verdict.problem}")
-    click.echo(f"the audit chain holds: {verdict.events:,} events up to position {verdict.position},"
-               f" head hash {verdict.log_hash}")
+
+
+@audit.command("checkpoint")
+@click.option("--out", type=click.File("w"), default="-", show_default=True,
+              help="Where to write the checkpoint (JSON); keep it outside the store.")
+def audit_checkpoint(out: Any) -> None:
+    """Export the chain's head (position, log hash, time), signed with THADS_AUDIT_KEY."""
+    import json
+
+    from service.audit import checkpoint as checkpoints
+
+    app = _application(create_tables=False)
+    try:
+        taken = checkpoints.take(app, Config().audit_key)
+    except checkpoints.CheckpointError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        app.close()
+    out.write(json.dumps(taken, indent=1) + "\n")
 
 
 if __name__ == "__main__":  # pragma: no cover

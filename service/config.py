@@ -35,6 +35,8 @@ class Config:
         self.secure_cookies: bool = self._bool("THADS_SECURE_COOKIES", True)
         self.login_limit: str = self._get("THADS_LOGIN_LIMIT") or "5 per minute"
         self.session_hours: int = self._int("THADS_SESSION_HOURS", 10)
+        # Signs audit checkpoints; kept away from the store (a checkpoint proves the store's past).
+        self.audit_key: str | None = self._get("THADS_AUDIT_KEY")
 
     def _get(self, key: str, default: str | None = None) -> str | None:
         value = self._values.get(key)

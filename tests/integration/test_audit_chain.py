@@ -5,6 +5,7 @@ shows; a log stored before the chain existed is chained by ``migrate`` to the sa
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -141,3 +142,52 @@ def test_the_command_names_the_first_bad_position(app: CaseApplication, monkeypa
     tamper(app, "UPDATE {events} SET state = %s WHERE {id} = %s", (b"{}", 11))
     bad = runner.invoke(main, ["audit", "verify"])
     assert bad.exit_code == 1 and "position 11" in bad.output
+
+
+def test_a_checkpoint_is_extended_by_later_writes_but_not_by_a_rewritten_log(
+        app: CaseApplication, monkeypatch: Any, tmp_path: Any) -> None:
+    monkeypatch.setenv("THADS_DATABASE_URL", app.database_url)
+    monkeypatch.setenv("THADS_AUDIT_KEY", "audit-key-1")
+    runner = CliRunner()
+    taken = runner.invoke(main, ["audit", "checkpoint", "--out", str(tmp_path / "cp.json")])
+    assert taken.exit_code == 0, taken.output
+    checkpoint = json.loads((tmp_path / "cp.json").read_text())
+    assert checkpoint["position"] == 14 and len(checkpoint["signature"]) == 64
+    app.save(received(50))  # the log goes on: it still extends the checkpoint
+    held = runner.invoke(main, ["audit", "verify", "--checkpoint", str(tmp_path / "cp.json")])
+    assert held.exit_code == 0 and "extends the checkpoint" in held.output, held.output
+
+    # Rewrite one old event and chain the whole log again from scratch: verify alone passes...
+    state = bytearray(state_at(app, 3))
+    state[len(state) // 2] ^= 0x01
+    tamper(app, "UPDATE {events} SET state = %s WHERE {id} = %s", (bytes(state), 3))
+    tamper(app, "DELETE FROM audit_chain")
+    tamper(app, "DELETE FROM audit_head")
+    migrate(app)
+    assert verify(app).ok
+    # ... the checkpoint does not.
+    broken = runner.invoke(main, ["audit", "verify", "--checkpoint", str(tmp_path / "cp.json")])
+    assert broken.exit_code == 1 and "position 14" in broken.output and "rewritten" in broken.output
+
+
+def test_a_checkpoint_with_another_key_or_edited_is_refused(app: CaseApplication, monkeypatch: Any,
+                                                           tmp_path: Any) -> None:
+    monkeypatch.setenv("THADS_DATABASE_URL", app.database_url)
+    runner = CliRunner()
+    unsigned = runner.invoke(main, ["audit", "checkpoint"])
+    assert unsigned.exit_code == 1 and "THADS_AUDIT_KEY" in unsigned.output
+    monkeypatch.setenv("THADS_AUDIT_KEY", "audit-key-1")
+    path = tmp_path / "cp.json"
+    assert runner.invoke(main, ["audit", "checkpoint", "--out", str(path)]).exit_code == 0
+    monkeypatch.setenv("THADS_AUDIT_KEY", "another-key")
+    other = runner.invoke(main, ["audit", "verify", "--checkpoint", str(path)])
+    assert other.exit_code == 1 and "signature does not match" in other.output
+    monkeypatch.setenv("THADS_AUDIT_KEY", "audit-key-1")
+    edited = json.loads(path.read_text())
+    edited["position"] = 12
+    path.write_text(json.dumps(edited))
+    moved = runner.invoke(main, ["audit", "verify", "--checkpoint", str(path)])
+    assert moved.exit_code == 1 and "signature does not match" in moved.output
+    path.write_text("not json")
+    garbled = runner.invoke(main, ["audit", "verify", "--checkpoint", str(path)])
+    assert garbled.exit_code == 1 and "not JSON" in garbled.output
