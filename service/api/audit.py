@@ -1,0 +1,52 @@
+"""API v1 audit (SPEC §6): verify the tamper-evident chain over the event log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields
+
+from domain.access import Forbidden, Role
+from service.api.base import ERRORS, Blueprint, current_actor, services
+from service.api.schemas import ApiErrorSchema
+from service.audit.verify import verify
+
+blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="Audit")
+VERIFIERS = (Role.AUDITOR, Role.ADMIN)
+
+
+class AuditProblemSchema(Schema):
+    position = fields.Integer(metadata={
+        "description": "The first log position where the store and its chain disagree"})
+    case_id = fields.String(allow_none=True)
+    version = fields.Integer(allow_none=True)
+    reason = fields.String()
+
+
+class AuditVerdictSchema(Schema):
+    ok = fields.Boolean()
+    events = fields.Integer(metadata={"description": "Events checked (up to the first problem)"})
+    position = fields.Integer(metadata={"description": "The last position that checked out"})
+    log_hash = fields.String(metadata={"description": "The log chain's hash at that position"})
+    problem = fields.Nested(AuditProblemSchema, allow_none=True)
+
+
+@blp.route("/audit/verify")
+@blp.response(200, AuditVerdictSchema)
+@blp.alt_response(401, schema=ApiErrorSchema, description=ERRORS[401])
+@blp.alt_response(403, schema=ApiErrorSchema, description=ERRORS[403])
+def audit_verify() -> dict[str, Any]:
+    """Recompute the SHA-256 chain of every case and of the whole log from the stored events
+    and compare it with the stored chain and its head (auditors and administrators). A store
+    that holds is `ok`; otherwise `problem` names the first bad position. It reads the whole
+    log: about 15 s per million events."""
+    actor = current_actor()
+    if actor.role not in VERIFIERS:
+        raise Forbidden(f"a user with role {actor.role} may not verify the audit chain")
+    verdict = verify(services().cases)
+    problem = verdict.problem
+    return {"ok": verdict.ok, "events": verdict.events, "position": verdict.position,
+            "log_hash": verdict.log_hash,
+            "problem": None if problem is None else {
+                "position": problem.position, "case_id": problem.case_id, "version": problem.version,
+                "reason": problem.reason}}
