@@ -26,10 +26,14 @@ from service.api.schemas import (
     CaseCreateSchema,
     CaseQuerySchema,
     CaseSchema,
+    DiffQuerySchema,
+    DiffSchema,
     EventSchema,
+    HistoryQuerySchema,
     WrittenCaseSchema,
 )
 from service.application import COMMANDS, HEAD_ONLY_COMMANDS, Written
+from service.audit.diff import changes
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1", description="Enforcement cases")
 
@@ -88,22 +92,51 @@ class Case(MethodView):
 
 
 @blp.route("/cases/<uuid:case_id>/history")
+@blp.arguments(HistoryQuerySchema, location="query")
 @blp.response(200, EventSchema(many=True))
-@_errors(401, 403, 404)
-def history(case_id: UUID) -> list[dict[str, Any]]:
-    """Every event of the case, oldest first, with who, business date and recorded time."""
-    return [
-        {
+@_errors(400, 401, 403, 404)
+def history(query: dict[str, Any], case_id: UUID) -> list[dict[str, Any]]:
+    """Every event of the case, oldest first: who, business date, recorded time, its log
+    position and the case's audit-chain hash after it, and what it changed (with `states`,
+    the whole case before and after it)."""
+    cases = services().cases
+    events = cases.history(current_actor(), case_id)
+    chain = {int(r["version"]): r for r in cases.db.query(
+        "SELECT version, position, case_hash FROM audit_chain WHERE case_id = %s", (str(case_id),))}
+    out, case, before = [], None, None
+    for event in events:
+        case = event.mutate(case)
+        after = _case_schema.dump(case)
+        link = chain.get(event.originator_version)
+        entry = {
             "version": event.originator_version,
             "type": type(event).__name__,
             "on": getattr(event, "on", None),
             "by": getattr(event, "by", None),
             "recorded_at": event.timestamp,
             "data": jsonable({k: v for k, v in event.__dict__.items() if k not in ROUTINE}),
-            "hash": None,
+            "position": None if link is None else int(link["position"]),
+            "hash": None if link is None else link["case_hash"],
+            "changes": jsonable(changes(before, after)),
         }
-        for event in services().cases.history(current_actor(), case_id)
-    ]
+        if query["states"]:
+            entry.update(before=jsonable(before), after=jsonable(after))
+        out.append(entry)
+        before = after
+    return out
+
+
+@blp.route("/cases/<uuid:case_id>/diff")
+@blp.arguments(DiffQuerySchema, location="query")
+@blp.response(200, DiffSchema)
+@_errors(400, 401, 403, 404)
+def diff(query: dict[str, Any], case_id: UUID) -> dict[str, Any]:
+    """What differs between two versions of the case, field by field."""
+    cases, actor = services().cases, current_actor()
+    old = _case_schema.dump(cases.get_case(actor, case_id, version=query["from_version"]))
+    new = _case_schema.dump(cases.get_case(actor, case_id, version=query["to_version"]))
+    return {"from_version": query["from_version"], "to_version": query["to_version"],
+            "changes": jsonable(changes(old, new))}
 
 
 def _command_view(command: str) -> Any:

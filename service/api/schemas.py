@@ -282,6 +282,12 @@ class TokenSchema(Schema):
     expires_in = fields.Integer()
 
 
+class ChangeSchema(Schema):
+    field = fields.String(metadata={"description": "Dotted path in the case, e.g. `debtor.name`"})
+    before = fields.Raw(allow_none=True)
+    after = fields.Raw(allow_none=True)
+
+
 class EventSchema(Schema):
     version = fields.Integer()
     type = fields.String()
@@ -289,7 +295,30 @@ class EventSchema(Schema):
     by = fields.String(allow_none=True)
     recorded_at = fields.AwareDateTime()
     data = fields.Dict()
-    hash = fields.String(allow_none=True)
+    position = fields.Integer(allow_none=True, metadata={"description": "Position in the event log"})
+    hash = fields.String(allow_none=True, metadata={
+        "description": "The case's SHA-256 audit chain after this event (`thads audit verify`)"})
+    changes = fields.List(fields.Nested(ChangeSchema), metadata={
+        "description": "What the event changed in the case, field by field"})
+    before = fields.Dict(allow_none=True, metadata={
+        "description": "The case before the event (with `states`)"})
+    after = fields.Dict(metadata={"description": "The case after the event (with `states`)"})
+
+
+class HistoryQuerySchema(Schema):
+    states = fields.Boolean(load_default=False, metadata={
+        "description": "Also the whole case before and after each event"})
+
+
+class DiffQuerySchema(Schema):
+    from_version = fields.Integer(data_key="from", required=True, validate=validate.Range(min=1))
+    to_version = fields.Integer(data_key="to", required=True, validate=validate.Range(min=1))
+
+
+class DiffSchema(Schema):
+    from_version = fields.Integer(data_key="from")
+    to_version = fields.Integer(data_key="to")
+    changes = fields.List(fields.Nested(ChangeSchema))
 
 
 class AgencySchema(Schema):

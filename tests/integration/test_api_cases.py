@@ -277,3 +277,33 @@ def test_openapi_document_and_docs(client: FlaskClient) -> None:
     docs = client.get("/api/docs")
     assert docs.status_code == 200 and docs.mimetype == "text/html"
     assert b"swagger-ui" in docs.data
+
+
+def test_history_carries_the_chain_the_changes_and_the_states(api: Api) -> None:
+    cid = api.create()["id"]
+    api.do(cid, "verify", result="able", on="2020-01-10")
+    api.do(cid, "collect", amount=100_000_000, source="voluntary", on="2020-01-20")
+    history = api.get(f"/cases/{cid}/history")
+    positions = [e["position"] for e in history]
+    assert positions == sorted(positions) and len({e["hash"] for e in history}) == 3
+    assert all(len(e["hash"]) == 64 for e in history)
+    assert {"field": "collected", "before": 0, "after": 100_000_000} in history[2]["changes"]
+    assert all("before" not in e for e in history)
+    full = api.get(f"/cases/{cid}/history", states="true")
+    assert full[0]["before"] is None and full[0]["after"] == api.get(f"/cases/{cid}", version=1)
+    assert [e["after"] for e in full[:-1]] == [e["before"] for e in full[1:]]
+    assert full[-1]["after"] == api.get(f"/cases/{cid}")
+
+
+def test_diff_of_two_versions(api: Api) -> None:
+    cid = api.create()["id"]
+    api.do(cid, "verify", result="able", on="2020-01-10")
+    api.do(cid, "collect", amount=100_000_000, source="voluntary", on="2020-01-20")
+    found = api.get(f"/cases/{cid}/diff", **{"from": 1, "to": 3})
+    fields = {c["field"]: (c["before"], c["after"]) for c in found["changes"]}
+    assert found["from"] == 1 and found["to"] == 3 and fields["collected"] == (0, 100_000_000)
+    assert fields["version"] == (1, 3)
+    assert api.get(f"/cases/{cid}/diff", **{"from": 2, "to": 2})["changes"] == []
+    assert api.status(f"/cases/{cid}/diff", **{"from": 1, "to": 9}) == 404
+    assert api.status(f"/cases/{cid}/diff", **{"from": 0, "to": 2}) == 400
+    assert api.status(f"/cases/{cid}/diff", to=2) == 400
