@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, redirect, url_for
+from flask import Flask, Response, g, redirect, request, url_for
 from flask_login import current_user
 from flask_smorest import Api
 
@@ -40,6 +40,7 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
         },
     )
     app.extensions["thads"] = Services.build(cfg, default_directory())
+    app.after_request(_record_auditor_reads)
     api = Api(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.register_blueprint(directory.blp)
@@ -60,3 +61,18 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
         return redirect(url_for("cases_web.cases"))
 
     return app
+
+
+def _record_auditor_reads(response: Response) -> Response:
+    """Every page or API answer an auditor reads is recorded (SPEC §6)."""
+    if request.method != "GET" or response.status_code >= 400 or request.endpoint in (None, "static"):
+        return response
+    user = g.get("user")
+    if user is None and current_user.is_authenticated:
+        user = current_user.user
+    if user is not None and user.role == Role.AUDITOR:
+        from service.audit.reads import record
+        from service.services import services
+
+        record(services().cases.db, user.username, request.full_path.rstrip("?"))
+    return response

@@ -23,6 +23,7 @@ from domain.case import EnforcementCase
 from domain.checks import check_date
 from domain.errors import CaseNotFound, InvalidValue
 from service import idempotency, numbers, users
+from service.audit import reads as audit_reads
 from service.errors import DuplicateCase, VersionConflict
 from service.numbers import CaseNumbers
 from service.store import Database, dialect_of, eventsourcing_env
@@ -91,7 +92,7 @@ class CaseApplication(Application[UUID]):
         datastore = cast(Any, self.recorder).datastore  # both recorders of SQLite and PostgreSQL
         self.db = Database(datastore, dialect_of(database_url))
         if create_tables:
-            self.db.create(users.SCHEMA + numbers.SCHEMA + idempotency.SCHEMA)
+            self.db.create(users.SCHEMA + numbers.SCHEMA + idempotency.SCHEMA + audit_reads.SCHEMA)
         self.users = UserStore(self.db, directory)
         self.numbers = CaseNumbers(self.db)
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from domain.access import Forbidden, Role
 from service.api.base import ERRORS, Blueprint, current_actor, services
 from service.api.schemas import ApiErrorSchema
+from service.audit.reads import reads
 from service.audit.verify import verify
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="Audit")
@@ -50,3 +51,30 @@ def audit_verify() -> dict[str, Any]:
             "problem": None if problem is None else {
                 "position": problem.position, "case_id": problem.case_id, "version": problem.version,
                 "reason": problem.reason}}
+
+
+class ReadsQuerySchema(Schema):
+    user = fields.String(validate=validate.Length(min=1, max=100),
+                         metadata={"description": "One user's reads"})
+    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=5000))
+
+
+class AuditReadSchema(Schema):
+    at = fields.String(metadata={"description": "When (UTC, ISO 8601)"})
+    username = fields.String()
+    target = fields.String(metadata={"description": "The page or API path read, with its query"})
+
+
+@blp.route("/audit/reads")
+@blp.arguments(ReadsQuerySchema, location="query")
+@blp.response(200, AuditReadSchema(many=True))
+@blp.alt_response(400, schema=ApiErrorSchema, description=ERRORS[400])
+@blp.alt_response(401, schema=ApiErrorSchema, description=ERRORS[401])
+@blp.alt_response(403, schema=ApiErrorSchema, description=ERRORS[403])
+def audit_reads(query: dict[str, Any]) -> list[dict[str, Any]]:
+    """What auditors have read (every page and API answer), newest first (auditors and
+    administrators)."""
+    actor = current_actor()
+    if actor.role not in VERIFIERS:
+        raise Forbidden(f"a user with role {actor.role} may not read the auditors' reads")
+    return reads(services().cases.db, query.get("user"), query["limit"])

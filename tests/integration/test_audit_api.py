@@ -35,3 +35,21 @@ def test_other_roles_may_not_verify(client: FlaskClient, login: Login) -> None:
         answer = client.get(f"{API}/audit/verify", headers=login(username, role, "CC243"))
         assert answer.status_code == 403 and "audit" in answer.json["error"]["message"]
     assert client.get(f"{API}/audit/verify").status_code == 401
+
+
+def test_what_auditors_read_is_recorded(client: FlaskClient, login: Login) -> None:
+    head = login("h26", "head", "C26")
+    cid = client.post(f"{API}/cases", json=case_body(), headers=head).json["id"]
+    client.get(f"{API}/cases/{cid}", headers=head)  # a head's read is not an auditor's
+    auditor = login("kt", "auditor", "C26")
+    assert client.get(f"{API}/cases/{cid}/history", headers=auditor).status_code == 200
+    assert client.get(f"{API}/cases/{cid}", headers=auditor, query_string={"version": 1}).status_code == 200
+    assert client.get(f"{API}/cases/nope", headers=auditor).status_code == 404  # nothing read
+    found = client.get(f"{API}/audit/reads", headers=login("root", "admin", "VN"))
+    assert found.status_code == 200
+    assert [(r["username"], r["target"]) for r in found.json] == [
+        ("kt", f"/api/v1/cases/{cid}?version=1"), ("kt", f"/api/v1/cases/{cid}/history")]
+    mine = client.get(f"{API}/audit/reads", headers=auditor, query_string={"user": "h26"})
+    assert mine.status_code == 200 and mine.json == []
+    assert client.get(f"{API}/audit/reads", headers=head).status_code == 403
+    assert client.get(f"{API}/audit/reads", headers=auditor, query_string={"limit": 0}).status_code == 400
