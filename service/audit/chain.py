@@ -117,27 +117,29 @@ class Chain:
         rows = self._rows("SELECT position, log_hash FROM audit_head WHERE id = 1")
         return (int(rows[0][0]), str(rows[0][1])) if rows else None
 
-    def latest_case_hashes(self, case_ids: Sequence[str]) -> dict[str, str]:
-        if not case_ids:
-            return {}
-        marks = ", ".join(["%s"] * len(case_ids))
-        rows = self._rows(
-            f"SELECT c.case_id, c.case_hash FROM audit_chain c WHERE c.case_id IN ({marks}) AND c.version ="
-            " (SELECT MAX(d.version) FROM audit_chain d WHERE d.case_id = c.case_id)", case_ids)
-        return {str(r[0]): str(r[1]) for r in rows}
+    def previous_case_hashes(self, events: Sequence[Stored]) -> dict[str, str]:
+        """The hash of the version before each case's first event among ``events`` (one key
+        lookup per case: versions of a case follow each other)."""
+        first: dict[str, int] = {}
+        for event in events:
+            first.setdefault(event.case_id, event.version)
+        wanted = [(case_id, version - 1) for case_id, version in first.items() if version > 1]
+        found: dict[str, str] = {}
+        for start in range(0, len(wanted), 200):
+            chunk = wanted[start:start + 200]
+            where = " OR ".join(["(case_id = %s AND version = %s)"] * len(chunk))
+            for row in self._rows(f"SELECT case_id, case_hash FROM audit_chain WHERE {where}",
+                                  [value for pair in chunk for value in pair]):
+                found[str(row[0])] = str(row[1])
+        return found
 
-    def append(self, events: Sequence[Stored], *, earlier_events: int = 0) -> None:
-        """Chain ``events`` (just stored, in log order). ``earlier_events``: how many events
-        the log held before them, for a chain with no head yet."""
+    def append(self, events: Sequence[Stored], *, head: tuple[int, str] | None = None) -> None:
+        """Chain ``events`` (just stored, in log order) after ``head`` (read here when not
+        given)."""
         if not events:
             return
-        head = self.head()
-        if head is None and earlier_events:
-            raise ChainBehind(f"{earlier_events} events were stored before the audit chain existed:"
-                              " run `thads audit migrate`")
-        log_hash = head[1] if head else GENESIS
-        cases = sorted({e.case_id for e in events if e.version > 1})
-        self.insert(links(events, log_hash, self.latest_case_hashes(cases)))
+        head = head or self.head()
+        self.insert(links(events, head[1] if head else GENESIS, self.previous_case_hashes(events)))
 
     def insert(self, found: Sequence[Link]) -> None:
         """Store chain rows and move the head to the last of them."""

@@ -28,9 +28,12 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent],
                        **kwargs: Any) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)
-        if ids:
-            _append(Chain(getattr(c, "sqlite_cursor", c), "sqlite"), self.events_table_name, "rowid",
-                    ids, stored_events)
+        if ids:  # in the transaction that holds the store's single write lock
+            links = Chain(getattr(c, "sqlite_cursor", c), "sqlite")
+            head = links.head()
+            if head is None:
+                _refuse_unchained(links.count_before(self.events_table_name, "rowid", ids[0]))
+            links.append(_stored(ids, stored_events), head=head)
         return ids
 
 
@@ -45,10 +48,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         super()._insert_events(curs, stored_events, **kwargs)
         links = Chain(curs, "postgres")
         if stored_events and links.head() is None:
-            earlier = links.count_before(self.events_table_name, "notification_id", 2**62)
-            if earlier:
-                raise ChainBehind(f"{earlier} events were stored before the audit chain existed:"
-                                  " run `thads audit migrate`")
+            _refuse_unchained(links.count_before(self.events_table_name, "notification_id", 2**62))
 
     def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent],
                                        **kwargs: Any) -> Sequence[int] | None:
@@ -58,7 +58,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         return ids
 
 
-def _append(links: Chain, table: str, id_column: str, ids: Sequence[int],
-            events: Sequence[StoredEvent]) -> None:
-    earlier = links.count_before(table, id_column, ids[0]) if links.head() is None else 0
-    links.append(_stored(ids, events), earlier_events=earlier)
+def _refuse_unchained(earlier: int) -> None:
+    if earlier:
+        raise ChainBehind(f"{earlier} events were stored before the audit chain existed:"
+                          " run `thads audit migrate`")

@@ -129,9 +129,7 @@ def migrate(app: Any, progress: Callable[[int], Any] | None = None) -> int:
             page = [_stored(n) for n in app.recorder.select_notifications(after + 1, PAGE)]
             if not page:
                 return done
-            cases = sorted({e.case_id for e in page if e.version > 1})
-            found = links(page, log_hash, chain.latest_case_hashes(cases))
-            chain.insert(found)
+            chain.insert(links(page, log_hash, chain.previous_case_hashes(page)))
         done += len(page)
         if progress is not None:
             progress(len(page))
