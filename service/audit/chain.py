@@ -117,29 +117,42 @@ class Chain:
         rows = self._rows("SELECT position, log_hash FROM audit_head WHERE id = 1")
         return (int(rows[0][0]), str(rows[0][1])) if rows else None
 
-    def previous_case_hashes(self, events: Sequence[Stored]) -> dict[str, str]:
+    def previous_case_hashes(self, events: Sequence[Stored], *, with_head: bool = False
+                             ) -> tuple[dict[str, str], tuple[int, str] | None]:
         """The hash of the version before each case's first event among ``events`` (one key
-        lookup per case: versions of a case follow each other)."""
+        lookup per case: versions of a case follow each other), and with ``with_head`` the
+        head too, in the same statement (a round trip less on PostgreSQL)."""
         first: dict[str, int] = {}
         for event in events:
             first.setdefault(event.case_id, event.version)
         wanted = [(case_id, version - 1) for case_id, version in first.items() if version > 1]
         found: dict[str, str] = {}
-        for start in range(0, len(wanted), 200):
+        head: tuple[int, str] | None = None
+        for start in range(0, max(len(wanted), 1), 200):
             chunk = wanted[start:start + 200]
-            where = " OR ".join(["(case_id = %s AND version = %s)"] * len(chunk))
-            for row in self._rows(f"SELECT case_id, case_hash FROM audit_chain WHERE {where}",
-                                  [value for pair in chunk for value in pair]):
-                found[str(row[0])] = str(row[1])
-        return found
+            branches, params = [], [value for pair in chunk for value in pair]
+            if chunk:
+                where = " OR ".join(["(case_id = %s AND version = %s)"] * len(chunk))
+                branches.append(f"SELECT case_id, version, case_hash FROM audit_chain WHERE {where}")
+            if with_head and start == 0:
+                branches.append("SELECT '', position, log_hash FROM audit_head WHERE id = 1")
+            if not branches:
+                break
+            for case_id, number, digest in self._rows(" UNION ALL ".join(branches), params):
+                if case_id == "":
+                    head = (int(number), str(digest))
+                else:
+                    found[str(case_id)] = str(digest)
+        return found, head
 
     def append(self, events: Sequence[Stored], *, head: tuple[int, str] | None = None) -> None:
         """Chain ``events`` (just stored, in log order) after ``head`` (read here when not
         given)."""
         if not events:
             return
-        head = head or self.head()
-        self.insert(links(events, head[1] if head else GENESIS, self.previous_case_hashes(events)))
+        previous, found = self.previous_case_hashes(events, with_head=head is None)
+        head = head or found
+        self.insert(links(events, head[1] if head else GENESIS, previous))
 
     def insert(self, found: Sequence[Link]) -> None:
         """Store chain rows and move the head to the last of them."""

@@ -129,7 +129,7 @@ def migrate(app: Any, progress: Callable[[int], Any] | None = None) -> int:
             page = [_stored(n) for n in app.recorder.select_notifications(after + 1, PAGE)]
             if not page:
                 return done
-            chain.insert(links(page, log_hash, chain.previous_case_hashes(page)))
+            chain.insert(links(page, log_hash, chain.previous_case_hashes(page)[0]))
         done += len(page)
         if progress is not None:
             progress(len(page))
