@@ -74,6 +74,9 @@ def list_cases(db: Database, names: Names, directory: Directory, actor: Actor, *
         d = clock.today().toordinal()
         late = (f"SELECT c.case_id FROM {clocks} c WHERE c.ended_on IS NULL AND c.paused_on IS NULL"
                 f" AND c.started_on <= {d} AND c.due_on < {d}")
+        if scope is not None:  # only the scope's clocks (a clock has its case's agency)
+            late += f" AND c.agency IN ({', '.join(['%s'] * len(scope))})"
+            params += scope
         where.append(f"case_id {'IN' if overdue else 'NOT IN'} ({late})")
     if q and q.strip():
         where.append("search LIKE %s ESCAPE '\\'")
