@@ -46,9 +46,13 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         """Before the insert (the library commits what it has inserted whatever happens after
         it): refuse to store events around a log that is not chained yet."""
         super()._insert_events(curs, stored_events, **kwargs)
-        links = Chain(curs, "postgres")
-        if stored_events and links.head() is None:
-            _refuse_unchained(links.count_before(self.events_table_name, "notification_id", 2**62))
+        if stored_events:
+            # One statement, one snapshot: a first write committed meanwhile by another process
+            # shows with its head (two statements could see its events but not yet its head).
+            rows = Chain(curs, "postgres")._rows(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM {self.events_table_name} WHERE NOT EXISTS"
+                " (SELECT 1 FROM audit_head WHERE id = 1) LIMIT 1) unchained")
+            _refuse_unchained(int(rows[0][0]))
 
     def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent],
                                        **kwargs: Any) -> Sequence[int] | None:
@@ -60,5 +64,5 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
 
 def _refuse_unchained(earlier: int) -> None:
     if earlier:
-        raise ChainBehind(f"{earlier} events were stored before the audit chain existed:"
+        raise ChainBehind("the log holds events stored before the audit chain existed:"
                           " run `thads audit migrate`")
