@@ -181,6 +181,12 @@ def median(values: Sequence[float]) -> float:
 # ------------------------------------------------------------------ BENCHMARKS.md
 
 
+def percentile(values: Sequence[float], q: float) -> float:
+    """The value at quantile ``q`` (nearest rank) of ``values``."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
 def update_section(name: str, body: str) -> None:
     """Replace (or append) the section between ``<!-- bench:name -->`` markers."""
     path = ROOT / "BENCHMARKS.md"

@@ -19,6 +19,7 @@ from bench.common import (
     copy_store,
     fresh_store,
     machine,
+    percentile,
     python,
     server,
     stamp,
@@ -92,11 +93,6 @@ def rebuild_rate(app: CaseApplication) -> float:
         # As `thads project --rebuild all` does: one process per read model.
         runner.rebuild_many(list(registry.projections), progress=bar.update, fresh=True, processes=True)
     return head / (time.perf_counter() - started)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def stats_latency(store: Store, repeat: int = 200) -> dict[str, dict[str, float]]:

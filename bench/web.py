@@ -12,8 +12,8 @@ from typing import Any
 
 import requests
 
-from bench.common import WORK, machine, python, server, stamp, update_section
-from bench.projections import SECRET, YEAR, national, percentile
+from bench.common import WORK, machine, percentile, python, server, stamp, update_section
+from bench.projections import SECRET, YEAR, national
 from domain.agencies import default_directory
 from projections import all_projections
 from projections.processes import rebuild_with_progress

@@ -168,6 +168,11 @@ class Directory:
             up = self._parent[up]
         return out
 
+    def lineage(self, code: str) -> list[str]:
+        """``code`` and the code of every agency above it (just ``code`` when unknown): the
+        nodes whose figures a case of that agency counts in."""
+        return [code, *(a.code for a in self.ancestors(code))] if code in self else [code]
+
     def is_within(self, code: str, ancestor: str) -> bool:
         """True if ``code`` is ``ancestor`` or below it; False if either is unknown. O(depth)."""
         if ancestor not in self._parent:

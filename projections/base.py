@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, ClassVar, Protocol
 
+from domain.agencies import Directory, default_directory
 from service.store import Transaction
 
 
@@ -79,6 +80,11 @@ class Projection(ABC):
     app: Any = None
     """The CaseApplication, bound by the runner: for the rare event that needs a case's
     earlier events (``self.app.events.get(case_id, lte=version)``), e.g. a correction."""
+
+    @property
+    def directory(self) -> Directory:
+        """The application's agency directory (the default one before ``bind``)."""
+        return getattr(self.app, "directory", None) or default_directory()
 
     def bind(self, app: Any) -> None:
         self.app = app

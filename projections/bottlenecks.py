@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from operator import attrgetter
 from typing import Any, ClassVar
 
-from domain.agencies import Directory, default_directory
 from domain.case import EnforcementCase
 from domain.time_limits import RuleBook, default_rules
 from projections import dash_counts
@@ -91,18 +90,11 @@ class BottlenecksProjection(Projection):
         self.rules = rules or default_rules()
         self._nodes: dict[str, list[str]] = {}
 
-    @property
-    def directory(self) -> Directory:
-        return getattr(self.app, "directory", None) or default_directory()
-
     def nodes(self, agency: str) -> list[str]:
         """The agency and every agency above it (the counter nodes a case counts in)."""
         found = self._nodes.get(agency)
         if found is None:
-            directory = self.directory
-            found = [agency, *(a.code for a in directory.ancestors(agency))] if agency in directory \
-                else [agency]
-            self._nodes[agency] = found
+            found = self._nodes[agency] = self.directory.lineage(agency)
         return found
 
     def prepare(self, reader: Reader, names: Names, events: Sequence[Positioned],

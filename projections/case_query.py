@@ -83,18 +83,23 @@ def list_cases(db: Database, names: Names, directory: Directory, actor: Actor, *
         params.append(like_pattern(q))
     table = names["summary"]
     offset = (page - 1) * per_page
+    scoped = [f"agency IN ({', '.join(['%s'] * len(scope))})"] if scope else []
+    condition = f" WHERE {' AND '.join([*scoped, *where])}" if scoped or where else ""
+    # A scope of several agencies is read agency by agency (not for the overdue filter: its
+    # subquery would run once per agency, and one sort is cheaper).
+    merged = len(scope or ()) > 1 and overdue is None and offset + per_page <= MERGE_DEPTH
+    every = [*(scope or ()), *params]
     with db.transaction(commit=False) as tx:
         _consistent_snapshot(db, tx)
         position = _position(tx, names)
-        if scope is None:
-            condition = f" WHERE {' AND '.join(where)}" if where else ""
-            total = int(tx.query(f"SELECT COUNT(*) AS n FROM {table}{condition}", params)[0]["n"])
-            rows = tx.query(f"SELECT {ITEM} FROM {table}{condition} ORDER BY {SORTS[sort]}"
-                            f" LIMIT {int(per_page)} OFFSET {int(offset)}", params) if offset < total else []
+        total = int(tx.query(f"SELECT COUNT(*) AS n FROM {table}{condition}", every)[0]["n"])
+        if offset >= total:
+            rows = []
+        elif merged and scope:
+            rows = _merged_page(tx, table, scope, where, params, SORTS[sort], per_page, offset)
         else:
-            # The overdue filter's subquery would run once per agency: one sort is cheaper.
-            merge = overdue is None
-            total, rows = _scoped_page(tx, table, scope, where, params, sort, per_page, offset, merge)
+            rows = tx.query(f"SELECT {ITEM} FROM {table}{condition} ORDER BY {SORTS[sort]}"
+                            f" LIMIT {int(per_page)} OFFSET {int(offset)}", every)
     today = clock.today().toordinal()
     return CaseList([list_item(row, today) for row in rows], total, position)
 
@@ -103,27 +108,17 @@ MERGE_DEPTH = 2000
 """Pages up to this depth in a scope of several agencies are read agency by agency."""
 
 
-def _scoped_page(tx: Transaction, table: str, scope: list[str], where: list[str], params: list[Any],
-                 sort: str, per_page: int, offset: int, merge: bool) -> tuple[int, list[dict[str, Any]]]:
-    """The count and one page of the cases of the agencies in ``scope``. A province's cases
-    sorted as a whole cost a sort of tens of thousands of rows; the first ``offset + per_page``
-    of each agency, read in order from its index, merged and sorted, are the same page."""
-    marks = ", ".join(["%s"] * len(scope))
-    condition = " WHERE " + " AND ".join([f"agency IN ({marks})", *where])
-    total = int(tx.query(f"SELECT COUNT(*) AS n FROM {table}{condition}", [*scope, *params])[0]["n"])
-    if offset >= total:
-        return total, []
-    order = SORTS[sort]
-    if not merge or len(scope) == 1 or offset + per_page > MERGE_DEPTH:
-        return total, tx.query(f"SELECT {ITEM} FROM {table}{condition} ORDER BY {order}"
-                               f" LIMIT {int(per_page)} OFFSET {int(offset)}", [*scope, *params])
+def _merged_page(tx: Transaction, table: str, scope: list[str], where: list[str], params: list[Any],
+                 order: str, per_page: int, offset: int) -> list[dict[str, Any]]:
+    """One page of the cases of the agencies in ``scope``. A province's cases sorted as a
+    whole cost a sort of tens of thousands of rows; the first ``offset + per_page`` of each
+    agency, read in order from its index, merged and sorted, are the same page."""
     own = " WHERE " + " AND ".join(["agency = %s", *where])
     branch = (f"SELECT * FROM (SELECT {ITEM}, number_key FROM {table}{own} ORDER BY {order}"
               f" LIMIT {int(offset + per_page)}) b")
-    rows = tx.query(f"SELECT {ITEM} FROM ({' UNION ALL '.join([branch] * len(scope))}) u ORDER BY {order}"
+    return tx.query(f"SELECT {ITEM} FROM ({' UNION ALL '.join([branch] * len(scope))}) u ORDER BY {order}"
                     f" LIMIT {int(per_page)} OFFSET {int(offset)}",
                     [value for code in scope for value in (code, *params)])
-    return total, rows
 
 
 def check_reader(actor: Actor) -> None:

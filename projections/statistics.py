@@ -22,7 +22,6 @@ from itertools import islice
 from operator import add
 from typing import Any
 
-from domain.agencies import Directory, default_directory
 from projections import stats_model
 from projections.base import Names, Positioned, Projection, Reader
 from projections.stats_model import (
@@ -77,10 +76,6 @@ class StatisticsProjection(Projection):
 
     def __init__(self) -> None:
         self._targets: dict[Where, list[tuple[str, str]]] = {}
-
-    @property
-    def directory(self) -> Directory:
-        return getattr(self.app, "directory", None) or default_directory()
 
     def targets(self, where: Where) -> list[tuple[str, str]]:
         """Every (node, split) row a case at ``where`` counts in."""

@@ -91,8 +91,7 @@ def targets(directory: Any, where: Where) -> list[tuple[str, str]]:
     """Every (node, split) row a case at ``where`` counts in: its agency and each agency above
     it, in the splits of its initiation and of its judgment kind."""
     agency, initiation, kind = where
-    nodes = [agency, *(a.code for a in directory.ancestors(agency))] if agency in directory else [agency]
-    return [(node, split) for node in nodes for split in splits(initiation, kind)]
+    return [(node, split) for node in directory.lineage(agency) for split in splits(initiation, kind)]
 
 
 def is_relevant(event: Any) -> bool:

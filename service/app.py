@@ -13,8 +13,9 @@ from domain.access import Role
 from domain.agencies import default_directory
 from service.api import audit, bottlenecks, cases, directory, health, stats
 from service.api import errors as api_errors
+from service.audit.reads import record as record_read
 from service.config import Config
-from service.services import Services
+from service.services import Services, services
 from service.web import init_web
 from service.web.errors import page_for
 
@@ -71,8 +72,5 @@ def _record_auditor_reads(response: Response) -> Response:
     if user is None and current_user.is_authenticated:
         user = current_user.user
     if user is not None and user.role == Role.AUDITOR:
-        from service.audit.reads import record
-        from service.services import services
-
-        record(services().cases.db, user.username, request.full_path.rstrip("?"))
+        record_read(services().cases.db, user.username, request.full_path.rstrip("?"))
     return response

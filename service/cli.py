@@ -32,10 +32,10 @@ def _prepare_store() -> int:
 
 def _chain_log(app: Any) -> int:
     """Chain the events after the audit chain's head, with a progress bar (none when none)."""
+    from service.audit.chain import read_head
     from service.audit.verify import migrate
 
-    rows = app.db.query("SELECT position FROM audit_head WHERE id = 1")
-    behind = int(app.log_head()) - (int(rows[0]["position"]) if rows else 0)
+    behind = int(app.log_head()) - (read_head(app.db) or (0, ""))[0]
     if behind <= 0:
         return 0
     with click.progressbar(length=behind, label="Chaining the audit trail", show_pos=True) as bar:

@@ -33,7 +33,6 @@ ERRORS = {400: "Malformed request", 401: "No valid token", 403: "Not allowed for
           422: "A business rule refused the command"}
 
 
-
 def current_user() -> User:
     if "user" not in g:
         g.user = services().tokens.user_for(request.headers.get("Authorization"))

@@ -39,6 +39,12 @@ SCHEMA = [
 ]
 
 
+def read_head(db: Any) -> tuple[int, str] | None:
+    """The chain's head (last position and log hash) through the application's ``Database``."""
+    rows = db.query("SELECT position, log_hash FROM audit_head WHERE id = 1")
+    return (int(rows[0]["position"]), str(rows[0]["log_hash"])) if rows else None
+
+
 class ChainBehind(Exception):
     """Events were stored before the chain existed: ``thads audit migrate`` chains them."""
 
@@ -110,48 +116,49 @@ class Chain:
         self.cursor.execute(self._sql(sql), tuple(params))
         return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in self.cursor.fetchall()]
 
-    def count_before(self, table: str, id_column: str, position: int) -> int:
-        return int(self._rows(f"SELECT COUNT(*) FROM {table} WHERE {id_column} < %s", (position,))[0][0])
+    def unchained(self, table: str, id_column: str, before: int | None = None) -> bool:
+        """Whether the log holds events (before position ``before``) and the chain has no head
+        yet: events stored before the chain existed. One statement, so one snapshot: a first
+        write another process commits meanwhile shows with its head or not at all."""
+        older = "" if before is None else f" WHERE {id_column} < %s"
+        rows = self._rows(f"SELECT CASE WHEN EXISTS (SELECT 1 FROM audit_head WHERE id = 1) THEN 0"
+                          f" WHEN EXISTS (SELECT 1 FROM {table}{older}) THEN 1 ELSE 0 END",
+                          () if before is None else (before,))
+        return bool(rows[0][0])
 
     def head(self) -> tuple[int, str] | None:
         rows = self._rows("SELECT position, log_hash FROM audit_head WHERE id = 1")
         return (int(rows[0][0]), str(rows[0][1])) if rows else None
 
-    def previous_case_hashes(self, events: Sequence[Stored], *, with_head: bool = False
-                             ) -> tuple[dict[str, str], tuple[int, str] | None]:
+    def previous_case_hashes(self, events: Sequence[Stored]) -> tuple[dict[str, str], tuple[int, str] | None]:
         """The hash of the version before each case's first event among ``events`` (one key
-        lookup per case: versions of a case follow each other), and with ``with_head`` the
-        head too, in the same statement (a round trip less on PostgreSQL)."""
+        lookup per case: versions of a case follow each other), and the head, read in the
+        same statement (a round trip less on PostgreSQL)."""
         first: dict[str, int] = {}
         for event in events:
             first.setdefault(event.case_id, event.version)
         wanted = [(case_id, version - 1) for case_id, version in first.items() if version > 1]
+        chunks = [wanted[start:start + 200] for start in range(0, len(wanted), 200)] or [[]]
         found: dict[str, str] = {}
         head: tuple[int, str] | None = None
-        for start in range(0, max(len(wanted), 1), 200):
-            chunk = wanted[start:start + 200]
-            branches, params = [], [value for pair in chunk for value in pair]
+        for index, chunk in enumerate(chunks):
+            branches = ["SELECT '', position, log_hash FROM audit_head WHERE id = 1"] if index == 0 else []
             if chunk:
                 where = " OR ".join(["(case_id = %s AND version = %s)"] * len(chunk))
                 branches.append(f"SELECT case_id, version, case_hash FROM audit_chain WHERE {where}")
-            if with_head and start == 0:
-                branches.append("SELECT '', position, log_hash FROM audit_head WHERE id = 1")
-            if not branches:
-                break
-            for case_id, number, digest in self._rows(" UNION ALL ".join(branches), params):
+            for case_id, number, digest in self._rows(" UNION ALL ".join(branches),
+                                                      [value for pair in chunk for value in pair]):
                 if case_id == "":
                     head = (int(number), str(digest))
                 else:
                     found[str(case_id)] = str(digest)
         return found, head
 
-    def append(self, events: Sequence[Stored], *, head: tuple[int, str] | None = None) -> None:
-        """Chain ``events`` (just stored, in log order) after ``head`` (read here when not
-        given)."""
+    def append(self, events: Sequence[Stored]) -> None:
+        """Chain ``events`` (just stored, in log order) after the head."""
         if not events:
             return
-        previous, found = self.previous_case_hashes(events, with_head=head is None)
-        head = head or found
+        previous, head = self.previous_case_hashes(events)
         self.insert(links(events, head[1] if head else GENESIS, previous))
 
     def insert(self, found: Sequence[Link]) -> None:

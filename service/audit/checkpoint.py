@@ -11,6 +11,8 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from service.audit.chain import read_head
+
 FIELDS = ("position", "log_hash", "time")
 
 
@@ -26,10 +28,10 @@ def _signature(body: dict[str, Any], key: str) -> str:
 def take(app: Any, key: str | None, now: datetime | None = None) -> dict[str, Any]:
     if not key:
         raise CheckpointError("set THADS_AUDIT_KEY to sign checkpoints")
-    rows = app.db.query("SELECT position, log_hash FROM audit_head WHERE id = 1")
-    if not rows:
+    head = read_head(app.db)
+    if head is None:
         raise CheckpointError("the audit chain is empty: nothing to checkpoint")
-    body = {"position": int(rows[0]["position"]), "log_hash": rows[0]["log_hash"],
+    body = {"position": head[0], "log_hash": head[1],
             "time": (now or datetime.now(tz=UTC)).isoformat(timespec="seconds")}
     return {**body, "signature": _signature(body, key)}
 

@@ -15,6 +15,8 @@ from psycopg.sql import SQL
 from service.audit import chain
 from service.audit.chain import Chain, ChainBehind, Stored
 
+UNCHAINED = "the log holds events stored before the audit chain existed: run `thads audit migrate`"
+
 
 def _stored(ids: Sequence[int], events: Sequence[StoredEvent]) -> list[Stored]:
     return [Stored(int(i), chain.case_key(e.originator_id), int(e.originator_version), e.topic, e.state)
@@ -30,10 +32,9 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         ids = super()._insert_events(c, stored_events, **kwargs)
         if ids:  # in the transaction that holds the store's single write lock
             links = Chain(getattr(c, "sqlite_cursor", c), "sqlite")
-            head = links.head()
-            if head is None:
-                _refuse_unchained(links.count_before(self.events_table_name, "rowid", ids[0]))
-            links.append(_stored(ids, stored_events), head=head)
+            if links.unchained(self.events_table_name, "rowid", before=ids[0]):
+                raise ChainBehind(UNCHAINED)
+            links.append(_stored(ids, stored_events))
         return ids
 
 
@@ -46,13 +47,8 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         """Before the insert (the library commits what it has inserted whatever happens after
         it): refuse to store events around a log that is not chained yet."""
         super()._insert_events(curs, stored_events, **kwargs)
-        if stored_events:
-            # One statement, one snapshot: a first write committed meanwhile by another process
-            # shows with its head (two statements could see its events but not yet its head).
-            rows = Chain(curs, "postgres")._rows(
-                f"SELECT COUNT(*) FROM (SELECT 1 FROM {self.events_table_name} WHERE NOT EXISTS"
-                " (SELECT 1 FROM audit_head WHERE id = 1) LIMIT 1) unchained")
-            _refuse_unchained(int(rows[0][0]))
+        if stored_events and Chain(curs, "postgres").unchained(self.events_table_name, "notification_id"):
+            raise ChainBehind(UNCHAINED)
 
     def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent],
                                        **kwargs: Any) -> Sequence[int] | None:
@@ -61,8 +57,3 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             Chain(curs, "postgres").append(_stored(ids, stored_events))
         return ids
 
-
-def _refuse_unchained(earlier: int) -> None:
-    if earlier:
-        raise ChainBehind("the log holds events stored before the audit chain existed:"
-                          " run `thads audit migrate`")

@@ -7,7 +7,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from service.audit.chain import GENESIS, Chain, Link, Stored, case_key, case_link, links, log_link
+from service.audit.chain import (
+    GENESIS,
+    Chain,
+    Link,
+    Stored,
+    case_key,
+    case_link,
+    links,
+    log_link,
+    read_head,
+)
 
 PAGE = 5000
 
@@ -104,8 +114,7 @@ def verify(app: Any, progress: Callable[[int], Any] | None = None) -> Verdict:
         if last is None:
             break
         start = last + 1
-    head = app.db.query("SELECT position, log_hash FROM audit_head WHERE id = 1")
-    recorded = (int(head[0]["position"]), head[0]["log_hash"]) if head else (0, GENESIS)
+    recorded = read_head(app.db) or (0, GENESIS)
     if recorded != (position, log_hash):
         if recorded[0] > position:
             reason = (f"the log ends at position {position} but its head was recorded at position"

@@ -12,10 +12,11 @@ from datetime import date
 from flask_babel import gettext as _
 
 from domain.access import Role
-from domain.agencies import Agency, Directory
+from domain.agencies import Directory
 from domain.errors import UnknownAgency
 from service.errors import Conflict
 from service.users import MIN_PASSWORD, UserStore
+from service.web import dash_params
 from service.web.case_forms import FORM_ERROR, Errors, FormField, Message
 from service.web.formatting import label
 
@@ -68,13 +69,8 @@ def fields(directory: Directory, today: date) -> dict[str, FormField]:
 def agency_choices(directory: Directory, today: date) -> tuple[tuple[str, str], ...]:
     """Every agency that exists today, in tree order: code and name, indented by depth."""
     roots = sorted((a for a in directory if a.parent is None and a.valid_on(today)), key=lambda a: a.code)
-    found: list[Agency] = []
-    for root in roots:
-        found += [root, *directory.descendants(root.code, on=today)]
-    depth: dict[str, int] = {}
-    for a in found:
-        depth[a.code] = depth[a.parent] + 1 if a.parent in depth else 0
-    return tuple((a.code, f"{'· ' * depth[a.code]}{a.code} — {a.name}") for a in found)
+    return tuple((a.code, f"{'· ' * depth}{a.code} — {a.name}") for root in roots
+                 for a, depth in dash_params.agency_choices(root.code, today, today, root.code))
 
 
 def problems(account: NewAccount, users: UserStore, directory: Directory, today: date) -> tuple[Errors, int]:

@@ -37,7 +37,6 @@ class WebUser(UserMixin):  # type: ignore[misc]
         return self.user.active
 
 
-
 def web_user() -> User:
     return current_user.user  # type: ignore[no-any-return]
 
