@@ -1,5 +1,5 @@
-"""Statistics "as known at" a past recorded time (SPEC §6): the log is cut at the last position
-recorded by then, and the statistics are those of a store that held only the events up to it.
+"""Statistics "as known at" a past recorded time (SPEC §6): the log is cut after the longest
+prefix recorded by then, and the statistics are those of a store that held only that prefix.
 
 The ``known`` table holds the deltas by bucket of log positions; the buckets wholly before the
 cut come from there and the events of the cut's own bucket are replayed here: each case's state
@@ -43,7 +43,14 @@ def _recorded(app: Any, notification: Any) -> datetime:
 
 
 def position_at(app: Any, when: datetime) -> int:
-    """The last log position recorded at or before ``when`` (0: none yet)."""
+    """The end of the longest prefix of the log recorded at or before ``when`` (0: none yet).
+
+    Not the last position recorded by then: an event's time is taken before the commit that
+    numbers it, and commits follow the log order, so an event is known only once every event
+    before it is. One save can record its events out of time order (an entrustment records the
+    receiving case before the entrusted event), and a slow writer can commit after a faster
+    one: such an event recorded by ``when`` is not known at ``when`` while one before it is not.
+    """
     head = app.log_head()
     low, high = 1, head + 1  # the first position recorded after ``when`` lies in [low, high]
     while low < high:
@@ -53,12 +60,11 @@ def position_at(app: Any, when: datetime) -> int:
             high = middle
         else:
             low = middle + 1
-    start = max(1, low - WINDOW)
-    best = start - 1  # everything before the window was recorded before ``when``
+    start = max(1, low - WINDOW)  # everything before the window was recorded before ``when``
     for notification in app.recorder.select_notifications(start, 2 * WINDOW):
-        if _recorded(app, notification) <= when:
-            best = max(best, notification.id)
-    return min(best, head)
+        if _recorded(app, notification) > when:
+            return int(notification.id) - 1
+    return min(start - 1 + 2 * WINDOW, head)
 
 
 def replay(app: Any, directory: Any, start: int, stop: int) -> dict[tuple[str, str, int], Vector]:

@@ -1,18 +1,25 @@
 """Time travel (SPEC §6): for random histories, the case the store answers at version N — read
-through snapshots — equals a replay of its first N stored events, and the audit chain over
-those histories verifies."""
+through snapshots — equals a replay of its first N stored events, the audit chain over those
+histories verifies, and the statistics as known at a recorded time T equal the statistics of a
+copy of the store that holds only the events recorded by T."""
 
 from __future__ import annotations
 
 import contextlib
 from datetime import timedelta
+from itertools import takewhile
 from typing import Any
 
+from eventsourcing.persistence import StoredEvent
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domain.agencies import default_directory
 from domain.errors import CaseError
+from projections import all_projections, stats_known, stats_model
+from projections.registry import Registry
+from projections.runner import Runner
+from projections.stats_query import Period, statistics
 from service.api.schemas import CaseSchema
 from service.application import CaseApplication
 from service.audit.verify import verify
@@ -20,30 +27,43 @@ from service.errors import ServiceError
 from tests.conftest import PG_URL, reset_postgres
 from tests.integration.test_read_models_replay import CASE, START, STEP
 
+AGENCIES = ("CC243", "CC244", "CC246", "C26", "VN")
+PERIODS = (Period(2020, 202006), Period(2020, 202009), Period(2021, 202109), Period(2023, 202309))
+
 SETTINGS = settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
 _dump = CaseSchema().dump
+
+
+def write_history(app: CaseApplication, cases: list[tuple[Any, ...]], steps: list[tuple[Any, ...]],
+                  after: Any = lambda: None) -> list[Any]:
+    """The random cases and commands (refused ones skipped), ``after`` each; the cases' ids."""
+    head = app.users.create("truong", "password-1", "head", "C26").actor
+    for name, agency in (("chv.a", "CC243"), ("chv.b", "CC243")):
+        app.users.create(name, "password-1", "enforcer", agency)
+    ids = []
+    for i, (agency, initiation, kind, amount, day) in enumerate(cases):
+        on = START + timedelta(days=day)
+        ids.append(app.create_case(head, {
+            "agency": agency, "received_on": on, "initiation": initiation, "amount_due": amount,
+            "judgment": {"court": "TAND", "number": f"{i}/2019", "date": on, "kind": kind},
+            "creditor": {"name": "Ngân hàng Công Thương", "kind": "credit_institution"},
+            "debtor": {"name": f"Nguyễn Văn {i}", "kind": "individual"},
+            "obligation": None if amount else "Trả lại giấy tờ"}).case.id)
+        after()
+    day = 400
+    for index, (command, args), gap in steps:
+        day += gap
+        with contextlib.suppress(CaseError, ServiceError):
+            app.command(head, ids[index % len(ids)], command, {**args, "on": START + timedelta(days=day)})
+        after()
+    return ids
 
 
 def replay_scenario(url: str, cases: list[tuple[Any, ...]], steps: list[tuple[Any, ...]]) -> None:
     app = CaseApplication(url, default_directory(), snapshot_interval=3)  # snapshots every 3 events
     try:
-        head = app.users.create("truong", "password-1", "head", "C26").actor
-        for name, agency in (("chv.a", "CC243"), ("chv.b", "CC243")):
-            app.users.create(name, "password-1", "enforcer", agency)
-        ids = []
-        for i, (agency, initiation, kind, amount, day) in enumerate(cases):
-            on = START + timedelta(days=day)
-            ids.append(app.create_case(head, {
-                "agency": agency, "received_on": on, "initiation": initiation, "amount_due": amount,
-                "judgment": {"court": "TAND", "number": f"{i}/2019", "date": on, "kind": kind},
-                "creditor": {"name": "Ngân hàng Công Thương", "kind": "credit_institution"},
-                "debtor": {"name": f"Nguyễn Văn {i}", "kind": "individual"},
-                "obligation": None if amount else "Trả lại giấy tờ"}).case.id)
-        day = 400
-        for index, (command, args), gap in steps:
-            day += gap
-            with contextlib.suppress(CaseError, ServiceError):
-                app.command(head, ids[index % len(ids)], command, {**args, "on": START + timedelta(days=day)})
+        head = app.users.create("auditor.replay", "password-1", "head", "VN").actor
+        ids = write_history(app, cases, steps)
         for case_id in ids:
             events = list(app.events.get(case_id))
             replayed: Any = None
@@ -68,3 +88,67 @@ def test_the_case_at_version_n_is_the_replay_of_its_first_n_events_on_postgres(
         postgres_database: str, cases: list[Any], steps: list[Any]) -> None:
     reset_postgres(postgres_database)
     replay_scenario(PG_URL, cases, steps)
+
+
+def known_scenario(url: str, copy_url: str, cases: list[tuple[Any, ...]], steps: list[tuple[Any, ...]],
+                   pick: int) -> None:
+    """Statistics as known at the recorded time of a random event, against a fresh store that
+    was given only the events recorded by then (its read models built from nothing)."""
+    app = CaseApplication(url, default_directory())
+    copy = CaseApplication(copy_url, default_directory())
+    try:
+        registry = Registry(app.db, all_projections())
+        registry.create_tables()
+        runner = Runner(app, registry, batch=4)
+        write_history(app, cases, steps, after=runner.catch_up)
+        log = app.recorder.select_notifications(1, app.log_head() + 1)
+        when = app.mapper.to_domain_event(log[pick % len(log)]).timestamp
+        # The longest prefix recorded by then (projections.stats_known.position_at says why).
+        kept = list(takewhile(lambda n: app.mapper.to_domain_event(n).timestamp <= when, log))
+        for n in kept:  # one at a time, as they were written
+            copy.recorder.insert_events([StoredEvent(n.originator_id, n.originator_version, n.topic,
+                                                     n.state)])
+        copied = Registry(copy.db, all_projections())
+        copied.create_tables()
+        Runner(copy, copied, batch=1000).catch_up()
+        position = stats_known.position_at(app, when)
+        assert position == len(kept)
+        cut = stats_known.cut_at(app, app.directory, position)
+        names = registry.active_names("statistics", max_age=0)
+        fresh = copied.active_names("statistics", max_age=0)
+        for period in PERIODS:
+            for agency in AGENCIES:
+                known = statistics(app.db, names, app.directory, agency, period, cut)
+                expected = statistics(copy.db, fresh, copy.directory, agency, period)
+                assert known == expected, (agency, period, position)
+    finally:
+        app.close()
+        copy.close()
+
+
+KNOWN = settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@KNOWN
+@given(cases=st.lists(CASE, min_size=1, max_size=4), steps=st.lists(STEP, max_size=25),
+       pick=st.integers(0, 10_000))
+def test_statistics_as_known_at_t_are_those_of_the_store_cut_at_t_on_sqlite(
+        tmp_path_factory: Any, monkeypatch: Any, cases: list[Any], steps: list[Any], pick: int) -> None:
+    # Small buckets and marks: snapshots, whole buckets and a replay of the rest all take part.
+    monkeypatch.setattr(stats_model, "BUCKET", 2)
+    monkeypatch.setattr(stats_model, "MARK_BUCKETS", 3)
+    folder = tmp_path_factory.mktemp("known")
+    known_scenario(f"sqlite:///{folder}/events.sqlite", f"sqlite:///{folder}/copy.sqlite", cases, steps, pick)
+
+
+@KNOWN
+@given(cases=st.lists(CASE, min_size=1, max_size=4), steps=st.lists(STEP, max_size=25),
+       pick=st.integers(0, 10_000))
+def test_statistics_as_known_at_t_are_those_of_the_store_cut_at_t_on_postgres(
+        postgres_database: str, tmp_path_factory: Any, monkeypatch: Any, cases: list[Any],
+        steps: list[Any], pick: int) -> None:
+    monkeypatch.setattr(stats_model, "BUCKET", 2)
+    monkeypatch.setattr(stats_model, "MARK_BUCKETS", 3)
+    reset_postgres(postgres_database)
+    copy = tmp_path_factory.mktemp("known") / "copy.sqlite"  # the copy's store need not be the same kind
+    known_scenario(PG_URL, f"sqlite:///{copy}", cases, steps, pick)

@@ -32,7 +32,7 @@ COMMAND = st.sampled_from([
     ("pay-out", {"amount": 100}), ("postpone", {"reason": "hoan.48.1.c"}),
     ("suspend", {"reason": "tdc.49.2"}),
     ("resume", {}), ("terminate", {"reason": "dc.50.1.c"}), ("return-request", {"reason": "td.51.1.c"}),
-    ("close", {}), ("entrust", {"to_agency": "CC245"}), ("reassign", {"enforcer": "chv.b"}),
+    ("close", {}), ("entrust", {"to_agency": "CC246"}), ("reassign", {"enforcer": "chv.b"}),
     ("reassign", {"enforcer": "chv.a"}), ("note", {"text": "ghi chú"}),
     ("mark-difficult", {"difficult": True, "reason": "Hội đồng CHV"}),
     ("correct", {"corrects": 1, "field": "amount_due", "value": 700, "reason": "nhầm"}),
