@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -281,6 +283,41 @@ def audit_checkpoint(out: Any) -> None:
     finally:
         app.close()
     out.write(json.dumps(taken, indent=1) + "\n")
+
+
+@audit.command("export")
+@click.option("--format", "fmt", required=True, type=click.Choice(["xes", "ocel"]),
+              help="xes (IEEE 1849, a trace per case) or ocel (OCEL 2.0 JSON: cases, assets, agencies, "
+                   "users).")
+@click.option("--agency", help="Only the cases of this agency and the agencies below it (default every "
+                               "agency).")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]),
+              help="First day of recorded time, YYYY-MM-DD (Vietnam time).")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Last day of recorded time, YYYY-MM-DD.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write; it appears only once complete.")
+def audit_export(fmt: str, agency: str | None, start: datetime | None, end: datetime | None,
+                 out: Path) -> None:
+    """Export the event log, or one agency's cases and a period, for process-mining tools."""
+    from service.audit.exports import LogExport
+    from service.audit.traces import scope_of
+
+    if not out.parent.is_dir():
+        raise click.BadParameter(f"no folder {out.parent}", param_hint="--out")
+    app = _application(create_tables=False)
+    try:
+        try:
+            scope = scope_of(app.directory, agency, start and start.date(), end and end.date())
+        except CaseError as error:
+            raise click.BadParameter(error.message, param_hint=f"--{error.field}") from None
+        export = LogExport(app, scope)
+        with click.progressbar(length=max(export.high, 1), label="Exporting the event log",
+                               show_pos=True) as bar:
+            export.save(fmt, out, progress=bar.update)
+        click.echo(f"wrote {out}: {export.cases:,} cases, {export.events:,} events"
+                   f" (log position {export.head})")
+    finally:
+        app.close()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,5 +1,5 @@
 """Fixtures shared by every test: the two stores (SQLite file, real PostgreSQL), the Flask
-app and client on a store, users and tokens.
+app and client on a store, users and tokens, the ``thads`` command on the same store.
 
 ``store_url`` is parametrised so every test that uses it runs on SQLite and on PostgreSQL.
 Under CI (``CI=true``) an unreachable PostgreSQL fails the run instead of skipping.
@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
 
+from service import cli
 from service.app import create_app
 
 pytest_plugins = ["tests.e2e.browser"]  # the browser tests' fixtures (site, chromium, page)
@@ -27,6 +30,7 @@ PG_TEST_DB = os.environ.get("THADS_TEST_PG_DB", "thads_test") + (f"_{WORKER}" if
 PG_URL = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_TEST_DB
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PASSWORD = "correct-horse-1"
+Invoke = Callable[..., Result]
 
 
 def _unavailable(what: str, error: Exception) -> None:
@@ -108,6 +112,30 @@ def login(client: FlaskClient, make_user: Callable[..., Any]) -> Callable[..., d
         assert response.status_code == 201, body
         return {"Authorization": f"Bearer {body['token']}"}
     return headers_for
+
+
+@pytest.fixture
+def thads(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Invoke]:
+    """Run ``thads ARGS`` with the environment pointing at the test store; the applications the
+    commands open are closed afterwards (each holds a connection pool)."""
+    opened: list[Any] = []
+    original = cli._application
+
+    def tracked(*args: Any, **kwargs: Any) -> Any:
+        application = original(*args, **kwargs)
+        opened.append(application)
+        return application
+
+    monkeypatch.setattr(cli, "_application", tracked)
+    env = {"THADS_DATABASE_URL": store_url, "THADS_SECRET_KEY": "test-secret",
+           "THADS_VAR_DIR": str(tmp_path / "var")}
+
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(cli.main, list(args), env=env)
+
+    yield invoke
+    for application in opened:
+        application.close()
 
 
 def case_body(**overrides: Any) -> dict[str, Any]:

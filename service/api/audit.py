@@ -1,19 +1,33 @@
-"""API v1 audit (SPEC §6): verify the tamper-evident chain over the event log."""
+"""API v1 audit (SPEC §6): verify the tamper-evident chain over the event log, see what
+auditors have read, and export the log for process-mining tools."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from flask import Response, stream_with_context
+from marshmallow import RAISE, Schema, fields, validate
 
-from domain.access import Forbidden, Role
+from domain.access import Actor, Forbidden, Role
+from domain.errors import CaseNotFound
 from service.api.base import ERRORS, Blueprint, current_actor, services
 from service.api.schemas import ApiErrorSchema
+from service.audit.exports import FORMATS, LogExport
 from service.audit.reads import reads
+from service.audit.traces import scope_of
 from service.audit.verify import verify
+from service.downloads import attachment
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="Audit")
 VERIFIERS = (Role.AUDITOR, Role.ADMIN)
+
+
+def _auditor(doing: str) -> Actor:
+    """The caller, when an auditor or an administrator (403 for anyone else)."""
+    actor = current_actor()
+    if actor.role not in VERIFIERS:
+        raise Forbidden(f"a user with role {actor.role} may not {doing}")
+    return actor
 
 
 class AuditProblemSchema(Schema):
@@ -41,9 +55,7 @@ def audit_verify() -> dict[str, Any]:
     and compare it with the stored chain and its head (auditors and administrators). A store
     that holds is `ok`; otherwise `problem` names the first bad position. It reads the whole
     log: about 15 s per million events."""
-    actor = current_actor()
-    if actor.role not in VERIFIERS:
-        raise Forbidden(f"a user with role {actor.role} may not verify the audit chain")
+    _auditor("verify the audit chain")
     verdict = verify(services().cases)
     problem = verdict.problem
     return {"ok": verdict.ok, "events": verdict.events, "position": verdict.position,
@@ -74,7 +86,48 @@ class AuditReadSchema(Schema):
 def audit_reads(query: dict[str, Any]) -> list[dict[str, Any]]:
     """What auditors have read (every page and API answer), newest first (auditors and
     administrators)."""
-    actor = current_actor()
-    if actor.role not in VERIFIERS:
-        raise Forbidden(f"a user with role {actor.role} may not read the auditors' reads")
+    _auditor("read the auditors' reads")
     return reads(services().cases.db, query.get("user"), query["limit"])
+
+
+class ExportQuerySchema(Schema):
+    format = fields.String(required=True, validate=validate.OneOf(FORMATS), metadata={
+        "description": "`xes` (IEEE 1849: a trace per case) or `ocel` (OCEL 2.0 JSON: cases, assets, "
+                       "agencies and users as objects)"})
+    agency = fields.String(validate=validate.Length(min=1, max=50), metadata={
+        "description": "Agency code: its cases and those of the agencies below it; default your own "
+                       "agency (the national one: the whole log)"})
+    start = fields.Date(data_key="from", metadata={
+        "description": "First day of recorded time, YYYY-MM-DD (Asia/Ho_Chi_Minh)"})
+    end = fields.Date(data_key="to", metadata={"description": "Last day of recorded time, YYYY-MM-DD"})
+
+
+FILE = {"type": "string", "format": "binary"}
+EXPORTED = "A download: an XES file (`format=xes`) or an OCEL 2.0 JSON file (`format=ocel`)"
+
+
+@blp.route("/audit/export")
+@blp.arguments(ExportQuerySchema, location="query", unknown=RAISE)
+@blp.response(200, FILE, content_type=FORMATS["xes"][0], description=EXPORTED)
+@blp.alt_response(200, schema=FILE, content_type=FORMATS["ocel"][0], success=True, description=EXPORTED)
+@blp.alt_response(400, schema=ApiErrorSchema, description=ERRORS[400])
+@blp.alt_response(401, schema=ApiErrorSchema, description=ERRORS[401])
+@blp.alt_response(403, schema=ApiErrorSchema, description=ERRORS[403])
+@blp.alt_response(404, schema=ApiErrorSchema, description="Agency outside your scope")
+@blp.alt_response(422, schema=ApiErrorSchema, description="Unknown agency, or `to` before `from`")
+def audit_export(query: dict[str, Any]) -> Response:
+    """The event log of an agency's cases (with the agencies below it), or of a period of
+    recorded time, for process-mining tools (auditors and administrators): XES, a trace per
+    case (`concept:name` the case id; events named by type, with the recorded time, who, the
+    business date, version and log position), or OCEL 2.0 JSON. Streamed as it is read, taken
+    at the log head when the request starts; a download named after its scope."""
+    actor = _auditor("export the event log")
+    svc = services()
+    code = query.get("agency") or actor.agency
+    svc.directory.get(code)  # 422 for an unknown code, before the scope check
+    if not actor.sees(code, svc.directory):
+        raise CaseNotFound(f"agency {code} is outside your scope ({actor.agency})", field="agency")
+    export = LogExport(svc.cases, scope_of(svc.directory, code, query.get("start"), query.get("end")))
+    fmt = query["format"]
+    return Response(stream_with_context(export.chunks(fmt)), mimetype=FORMATS[fmt][0],
+                    headers=attachment(export.filename(fmt)))

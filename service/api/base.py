@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import date, datetime
 from typing import Any
-from uuid import UUID
 
 import flask_smorest
 from flask import Response, g, json, request
@@ -87,18 +85,3 @@ def idempotent(run: Callable[[], Response]) -> Response:
         response = answered
     store.finish(username, key, Answer(response.status_code, response.get_data(as_text=True)))
     return response
-
-
-def jsonable(value: Any) -> Any:
-    """Event attributes as JSON values (dates as ISO strings, ids as text)."""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if hasattr(value, "__dataclass_fields__"):
-        return jsonable(vars(value))
-    return value

@@ -16,7 +16,6 @@ from service.api.base import (
     expected_version,
     idempotent,
     json_response,
-    jsonable,
     services,
 )
 from service.api.case_list import CaseListArgsSchema, CaseListPageSchema, case_list
@@ -34,13 +33,16 @@ from service.api.schemas import (
 )
 from service.application import COMMANDS, HEAD_ONLY_COMMANDS, Written
 from service.audit.diff import changes
+from service.audit.history import csv_rows, jsonable
+from service.audit.history import history as case_history
+from service.downloads import csv_response
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1", description="Enforcement cases")
 
 _case_schema = CaseSchema()
 _written_schema = WrittenCaseSchema()
 ENVELOPE = {"position", "asset_id"}
-ROUTINE = {"originator_id", "originator_version", "originator_topic", "timestamp", "on", "by"}
+HISTORY = "The events, oldest first; with `format=csv` a CSV download, a row per event"
 
 
 def _errors(*statuses: int) -> Any:
@@ -93,37 +95,21 @@ class Case(MethodView):
 
 @blp.route("/cases/<uuid:case_id>/history")
 @blp.arguments(HistoryQuerySchema, location="query")
-@blp.response(200, EventSchema(many=True))
+@blp.response(200, EventSchema(many=True), description=HISTORY)
+@blp.alt_response(200, schema={"type": "string"}, content_type="text/csv", success=True, description=HISTORY)
 @_errors(400, 401, 403, 404)
-def history(query: dict[str, Any], case_id: UUID) -> list[dict[str, Any]]:
+def history(query: dict[str, Any], case_id: UUID) -> Any:
     """Every event of the case, oldest first: who, business date, recorded time, its log
     position and the case's audit-chain hash after it, and what it changed (with `states`,
-    the whole case before and after it)."""
-    cases = services().cases
-    events = cases.history(current_actor(), case_id)
-    chain = {int(r["version"]): r for r in cases.db.query(
-        "SELECT version, position, case_hash FROM audit_chain WHERE case_id = %s", (str(case_id),))}
-    out, case, before = [], None, None
-    for event in events:
-        case = event.mutate(case)
-        after = _case_schema.dump(case)
-        link = chain.get(event.originator_version)
-        entry = {
-            "version": event.originator_version,
-            "type": type(event).__name__,
-            "on": getattr(event, "on", None),
-            "by": getattr(event, "by", None),
-            "recorded_at": event.timestamp,
-            "data": jsonable({k: v for k, v in event.__dict__.items() if k not in ROUTINE}),
-            "position": None if link is None else int(link["position"]),
-            "hash": None if link is None else link["case_hash"],
-            "changes": jsonable(changes(before, after)),
-        }
-        if query["states"]:
-            entry.update(before=jsonable(before), after=jsonable(after))
-        out.append(entry)
-        before = after
-    return out
+    the whole case before and after it). `format=csv` gives the same as a CSV file (UTF-8
+    with a byte-order mark): columns position, version, type, on, by, recorded_at, hash,
+    changes (`field: before → after`, one per line) and data (the event's own fields as
+    JSON); `states` does not apply to it."""
+    entries = case_history(services().cases, current_actor(), case_id, _case_schema.dump,
+                           states=query["states"] and query["format"] == "json")
+    if query["format"] == "csv":
+        return csv_response(csv_rows(entries), f"history-{case_id}.csv")
+    return entries
 
 
 @blp.route("/cases/<uuid:case_id>/diff")

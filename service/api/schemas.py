@@ -307,7 +307,9 @@ class EventSchema(Schema):
 
 class HistoryQuerySchema(Schema):
     states = fields.Boolean(load_default=False, metadata={
-        "description": "Also the whole case before and after each event"})
+        "description": "Also the whole case before and after each event (JSON only)"})
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")), metadata={
+        "description": "`json` (the default) or `csv` (a download, one row per event)"})
 
 
 class DiffQuerySchema(Schema):

@@ -16,6 +16,7 @@ from domain.time_limits import CLOCKS
 from projections.bottleneck_lists import CLOCK_LISTS, NAMED_LISTS
 from projections.dash_lists import SORTS, default_sort, sorted_list
 from projections.dash_query import dashboard_counts
+from service.downloads import csv_response
 from service.services import services
 from service.web import dash_csv, dash_params
 from service.web.auth import web_actor
@@ -90,7 +91,7 @@ def _csv(kind: str) -> Response:
     items, _ = sorted_list(svc.cases.db, svc.read_models.names("bottlenecks"), where.scope, kind,
                            sort=sort, clock=chosen, per_page=None)
     name = f"{kind}_{where.agency.code}_{where.scope.as_of.isoformat()}.csv"
-    return dash_csv.response(dash_csv.list_rows(kind, items), name)
+    return csv_response(dash_csv.list_rows(kind, items), name)
 
 
 @bp.get("/bottlenecks/enforcers")
@@ -103,7 +104,7 @@ def enforcers() -> Any:
     rows = enforcer_rows(where, sort or "-open_cases")
     if wants_csv:
         name = f"enforcers_{where.agency.code}_{where.scope.as_of.isoformat()}.csv"
-        return dash_csv.response(dash_csv.enforcer_rows(rows), name)
+        return csv_response(dash_csv.enforcer_rows(rows), name)
     return render_template("bottlenecks/enforcers.html", where=where, rows=rows, sort=sort,
                            labels=ENFORCER_LABELS, choices=_choices(where))
 

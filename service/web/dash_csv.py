@@ -1,22 +1,17 @@
-"""CSV exports of the bottleneck pages: UTF-8 with a byte-order mark (so that Excel shows
-Vietnamese), a header in the page's language, every row, amounts as plain integers (to add
-up in a spreadsheet) and dates as dd/mm/yyyy."""
+"""CSV exports of the bottleneck pages (written by ``service.downloads``): a header in the
+page's language, every row, amounts as plain integers (to add up in a spreadsheet) and dates
+as dd/mm/yyyy."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from typing import Any
-
-from flask import Response
 
 from projections.bottleneck_lists import CLOCK_LISTS
 from service.services import services
 from service.web.dash_labels import CLOCK_LABELS, DAYS_LABELS, ENFORCER_LABELS, ITEM_LABELS
 from service.web.formatting import day, label
 
-BOM = "\ufeff"
 COMMON = ("number", "agency", "enforcer", "debtor", "creditor", "creditor_kind", "amount_due", "outstanding",
           "state", "received_on")
 
@@ -62,13 +57,3 @@ def enforcer_rows(rows: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
         average = "" if r["average_days"] is None else r["average_days"]
         yield [r["agency"], r["name"], r["open_cases"], average, r["overdue_clocks"], r["completed"],
                r["collected"]]
-
-
-def response(rows: Iterable[list[Any]], filename: str) -> Response:
-    """The rows as a CSV download named ``filename``."""
-    buffer = io.StringIO()
-    buffer.write(BOM)
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return Response(buffer.getvalue().encode("utf-8"), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Cache-Control": "no-store"})

@@ -4,53 +4,16 @@ Every test runs on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
 
 from service.application import COMMANDS
-from tests.conftest import case_body
+from tests.integration.api_helpers import API, Api, Login, js
 
-API = "/api/v1"
-Login = Callable[..., dict[str, str]]
 ENVELOPE = ("position", "asset_id")
-
-
-def js(response: TestResponse) -> Any:
-    return response.get_json()
-
-
-class Api:
-    """A user's view of the API: create, command and read, asserting success."""
-
-    def __init__(self, client: FlaskClient, headers: dict[str, str]):
-        self.client, self.headers = client, headers
-
-    def create(self, **overrides: Any) -> dict[str, Any]:
-        response = self.client.post(f"{API}/cases", json=case_body(**overrides),
-                                    headers=self.headers)
-        assert response.status_code == 201, response.json
-        assert response.headers["ETag"] == f'"{js(response)["version"]}"'
-        return js(response)
-
-    def do(self, case_id: str, command: str, **body: Any) -> dict[str, Any]:
-        response = self.client.post(f"{API}/cases/{case_id}/{command}", json=body,
-                                    headers=self.headers)
-        assert response.status_code == 200, (command, response.json)
-        assert response.headers["ETag"] == f'"{js(response)["version"]}"'
-        return js(response)
-
-    def get(self, path: str, **query: Any) -> Any:
-        response = self.client.get(f"{API}{path}", headers=self.headers, query_string=query)
-        assert response.status_code == 200, response.json
-        return js(response)
-
-    def status(self, path: str, **query: Any) -> int:
-        return self.client.get(f"{API}{path}", headers=self.headers, query_string=query).status_code
 
 
 @pytest.fixture

@@ -3,41 +3,10 @@ store named by THADS_DATABASE_URL, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
-
 import pytest
-from click.testing import CliRunner, Result
 from flask import Flask
 
-from service import cli
-
-Invoke = Callable[..., Result]
-
-
-@pytest.fixture
-def thads(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Invoke]:
-    """Run ``thads ARGS`` with the environment pointing at the test store; the applications the
-    commands open are closed afterwards (each holds a connection pool)."""
-    opened: list[Any] = []
-    original = cli._application
-
-    def tracked(*args: Any, **kwargs: Any) -> Any:
-        application = original(*args, **kwargs)
-        opened.append(application)
-        return application
-
-    monkeypatch.setattr(cli, "_application", tracked)
-    env = {"THADS_DATABASE_URL": store_url, "THADS_SECRET_KEY": "test-secret",
-           "THADS_VAR_DIR": str(tmp_path / "var")}
-
-    def invoke(*args: str) -> Result:
-        return CliRunner().invoke(cli.main, list(args), env=env)
-
-    yield invoke
-    for application in opened:
-        application.close()
+from tests.conftest import Invoke
 
 
 def create_args(**options: str) -> list[str]:
