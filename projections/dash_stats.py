@@ -1,7 +1,7 @@
 """Statistics the dashboard needs beyond GET /stats, from the same read model and with the
 same arithmetic (``stats_query.table``): the full §4 table of each child agency with its rank
 among its peers, and the completion rates month by month through the statistical year —
-each in one statement.
+each in one statement, now or as known at a cut of the log (``Cut``, as GET /stats reads it).
 """
 
 from __future__ import annotations
@@ -11,7 +11,18 @@ from typing import Any
 
 from projections.base import Names
 from projections.stats_model import CATEGORIES, FLOWS, STATES
-from projections.stats_query import INITIATIONS, PEER, SUMS, Period, Sums, ranking, table
+from projections.stats_query import (
+    INITIATIONS,
+    PEER,
+    SUMS,
+    Cut,
+    Period,
+    Sums,
+    add_extra,
+    ranking,
+    summed_rows,
+    table,
+)
 from service.store import Database
 
 
@@ -34,20 +45,23 @@ def _at_position(db: Database, names: Names, select: str, params: Sequence[Any])
 
 
 def child_tables(db: Database, names: Names, period: Period, nodes: Sequence[str],
-                 peers: Sequence[str]) -> tuple[int, dict[str, dict[str, Any]]]:
+                 peers: Sequence[str], cut: Cut | None = None) -> tuple[int, dict[str, dict[str, Any]]]:
     """The position and, per node, its §4 table (all cases: the sum of the initiations) with
     ``rank`` {cases, money, of} when it is one of ``peers`` (ranked as GET /rankings ranks
     them), else None. ``peers`` must be among ``nodes``."""
     if not nodes:
-        return 0, {}
+        return 0 if cut is None else cut.position, {}
     inits, places = ", ".join(["%s"] * len(INITIATIONS)), ", ".join(["%s"] * len(nodes))
-    rows = _at_position(
-        db, names,
-        f"SELECT node, {_columns(period.first)} FROM {names['months']} WHERE month <= {int(period.through)}"
-        f" AND split IN ({inits}) AND node IN ({places}) GROUP BY node", [*INITIATIONS, *nodes])
+    rows_of, times = summed_rows(names, cut, f"month <= {int(period.through)} AND split IN ({inits})"
+                                             f" AND node IN ({places})")
+    rows = _at_position(db, names, f"SELECT node, {_columns(period.first)} FROM {rows_of} GROUP BY node",
+                        [*INITIATIONS, *nodes] * times)
     position = int(rows[0]["position"]) if rows else 0
     sums: dict[tuple[str, str], Sums] = {
         (r["node"], PEER): {s: int(r[s] or 0) for s in SUMS} for r in rows if r["node"] is not None}
+    if cut is not None:
+        add_extra(sums, cut.extra, period, None, set(nodes))
+        position = cut.position
     ranks = ranking(sums, peers) if peers else {}
     out = {}
     for node in nodes:
@@ -57,22 +71,31 @@ def child_tables(db: Database, names: Names, period: Period, nodes: Sequence[str
     return position, out
 
 
-def monthly_rates(db: Database, names: Names, period: Period, node: str) -> tuple[int, list[dict[str, Any]]]:
+def monthly_rates(db: Database, names: Names, period: Period, node: str,
+                  cut: Cut | None = None) -> tuple[int, list[dict[str, Any]]]:
     """The position and, for each month from October to ``period.through``, the completion
     rates (cases, money) of the period from 1 October to the end of that month — what
     GET /stats answers with ``through`` = that month."""
     inits = ", ".join(["%s"] * len(INITIATIONS))
     metrics = ", ".join(f"SUM({m}) AS {m}" for m in (*FLOWS, *STATES))
-    rows = _at_position(
-        db, names,
-        f"SELECT month, {metrics} FROM {names['months']} WHERE node = %s AND month <= {int(period.through)}"
-        f" AND split IN ({inits}) GROUP BY month", [node, *INITIATIONS])
+    rows_of, times = summed_rows(names, cut, f"node = %s AND month <= {int(period.through)}"
+                                             f" AND split IN ({inits})")
+    rows = _at_position(db, names, f"SELECT month, {metrics} FROM {rows_of} GROUP BY month",
+                        [node, *INITIATIONS] * times)
     position = int(rows[0]["position"]) if rows else 0
-    by_month = {int(r["month"]): r for r in rows if r["month"] is not None}
+    by_month = {int(r["month"]): {m: int(r[m] or 0) for m in (*FLOWS, *STATES)}
+                for r in rows if r["month"] is not None}
+    if cut is not None:
+        for (code, split, month), vector in cut.extra.items():
+            if code == node and split in INITIATIONS and month <= period.through:
+                sums = by_month.setdefault(month, dict.fromkeys((*FLOWS, *STATES), 0))
+                for name, value in vector.items():
+                    sums[name] += value
+        position = cut.position
     running: Sums = dict.fromkeys(SUMS, 0)
     for month in sorted(m for m in by_month if m < period.first):  # open before 1 October
         for state in STATES:
-            running[state] += int(by_month[month][state] or 0)
+            running[state] += by_month[month][state]
     running["n_open"] = sum(running[f"n_{c}"] for c in CATEGORIES)
     running["m_open"] = sum(running[f"m_{c}"] for c in CATEGORIES)
     out = []
@@ -80,7 +103,7 @@ def monthly_rates(db: Database, names: Names, period: Period, node: str) -> tupl
         row = by_month.get(month)
         if row is not None:
             for name in (*FLOWS, *STATES):
-                running[name] += int(row[name] or 0)
+                running[name] += row[name]
         figures = table(running)
         out.append({"month": f"{month // 100:04d}-{month % 100:02d}",
                     "cases": figures["cases"]["rate"], "money": figures["money"]["rate"]})

@@ -88,13 +88,14 @@ def read_sums(db: Database, names: Names, period: Period, *, node: str | None,
             **{s: s for s in STATES}}
     branches, params = [], []
     if node is not None:
-        source, times = _source(names, cut, f"month <= {last} AND node = %s")
+        source, times = summed_rows(names, cut, f"month <= {last} AND node = %s")
         columns = ", ".join(f"SUM({expr}) AS {name}" for name, expr in sums.items())
         branches.append(f"SELECT node, split, {columns} FROM {source} GROUP BY node, split")
         params += [node] * times
     if peers:
         inits, places = ", ".join(["%s"] * len(INITIATIONS)), ", ".join(["%s"] * len(peers))
-        source, times = _source(names, cut, f"month <= {last} AND split IN ({inits}) AND node IN ({places})")
+        source, times = summed_rows(names, cut,
+                                    f"month <= {last} AND split IN ({inits}) AND node IN ({places})")
         columns = ", ".join(f"SUM({expr}) AS {name}" if name in RATE_SUMS else f"0 AS {name}"
                             for name, expr in sums.items())
         branches.append(f"SELECT node, '{PEER}' AS split, {columns} FROM {source} GROUP BY node")
@@ -109,7 +110,7 @@ def read_sums(db: Database, names: Names, period: Period, *, node: str | None,
             found[(row["node"], row["split"])] = {s: int(row[s] or 0) for s in SUMS}
     position = int(rows[0]["position"]) if rows else 0
     if cut is not None:
-        _add_extra(found, cut.extra, period, node, set(peers))
+        add_extra(found, cut.extra, period, node, set(peers))
         position = cut.position
     if node is not None:
         whole = found.setdefault((node, "all"), dict.fromkeys(SUMS, 0))
@@ -119,7 +120,7 @@ def read_sums(db: Database, names: Names, period: Period, *, node: str | None,
     return position, found
 
 
-def _source(names: Names, cut: Cut | None, where: str) -> tuple[str, int]:
+def summed_rows(names: Names, cut: Cut | None, where: str) -> tuple[str, int]:
     """The rows to sum (and how many times ``where``'s parameters occur): the monthly sums,
     or as known at a cut, the last snapshot before it and the buckets from there to the cut."""
     if cut is None:
@@ -132,8 +133,10 @@ def _source(names: Names, cut: Cut | None, where: str) -> tuple[str, int]:
             f" WHERE bucket >= {mark} * {every} AND bucket < {int(cut.bucket)} AND {where}) u"), 2
 
 
-def _add_extra(found: dict[tuple[str, str], Sums], extra: Mapping[tuple[str, str, int], Vector],
-               period: Period, node: str | None, peers: set[str]) -> None:
+def add_extra(found: dict[tuple[str, str], Sums], extra: Mapping[tuple[str, str, int], Vector],
+              period: Period, node: str | None, peers: set[str]) -> None:
+    """The deltas a cut replayed (up to the period's last month) added to the sums of
+    ``node`` in their own split and to the PEER sums of ``peers``."""
     for (code, split, month), vector in extra.items():
         if month > period.through:
             continue

@@ -55,10 +55,13 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
 
     @app.get("/")
     def index() -> Any:
-        """The front page: the accounts for an administrator, else the case list (the login
-        page first when not logged in)."""
-        if current_user.is_authenticated and current_user.user.role == Role.ADMIN:
+        """The front page: the accounts for an administrator, the auditor's pages for an
+        auditor, else the case list (the login page first when not logged in)."""
+        role = current_user.user.role if current_user.is_authenticated else None
+        if role == Role.ADMIN:
             return redirect(url_for("admin.users"))
+        if role == Role.AUDITOR:
+            return redirect(url_for("audit_pages.home"))
         return redirect(url_for("cases_web.cases"))
 
     return app

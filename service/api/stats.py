@@ -155,15 +155,19 @@ def period_of(year: int | None, through: str | None, today: date) -> Period:
     return Period(year, max((year - 1) * 100 + 10, min(year * 100 + 9, last_complete)))
 
 
-def _cut(as_known_at: datetime | None, min_position: int | None) -> Cut | None:
-    """Wait for the read model, and find the cut of the log for ``as_known_at``."""
+def known_cut(as_known_at: datetime) -> Cut:
+    """The statistics' cut of the log at the last position recorded by ``as_known_at``,
+    once the read model has reached it."""
     svc = services()
-    svc.read_models.wait_for(min_position, [PROJECTION])
-    if as_known_at is None:
-        return None
     position = stats_known.position_at(svc.cases, as_known_at)
     svc.read_models.wait_for(position, [PROJECTION])
     return stats_known.cut_at(svc.cases, svc.directory, position)
+
+
+def _cut(as_known_at: datetime | None, min_position: int | None) -> Cut | None:
+    """Wait for the read model, and find the cut of the log for ``as_known_at``."""
+    services().read_models.wait_for(min_position, [PROJECTION])
+    return None if as_known_at is None else known_cut(as_known_at)
 
 
 @blp.route("/stats")

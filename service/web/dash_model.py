@@ -1,7 +1,8 @@
 """What the dashboard shows: the §4 table of an agency and of
 each child agency with their ranks (the same functions as GET /api/v1/stats), the completion
 rates month by month, the bottleneck counts of today with the aging of each child agency,
-and how far each read model has got."""
+and how far each read model has got. The official part alone also serves the auditor's
+dashboard as known at a past time."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from domain.agencies import Agency, Level
 from projections.bottleneck_query import AGING
 from projections.dash_query import Counts, dashboard_counts
 from projections.dash_stats import child_tables, monthly_rates
-from projections.stats_query import Period, statistics
+from projections.stats_query import Cut, Period, statistics
 from service.services import Services
 from service.web.formatting import label
 
@@ -33,13 +34,21 @@ class HeatRow:
 
 
 @dataclass
-class Dashboard:
+class Official:
+    """The official statistics of the dashboard: what the §4 tables and the rates chart show."""
+
     agency: Agency
     period: Period
-    as_of: date
     stats: dict[str, Any]  # GET /api/v1/stats's answer
     children: list[tuple[Agency, dict[str, Any]]]  # (child, its table with "rank")
     rates: list[dict[str, Any]]  # {month, cases, money} from October to the month
+
+
+@dataclass
+class Dashboard(Official):
+    """The official statistics and where the cases are stuck on ``as_of``."""
+
+    as_of: date
     counts: Counts
     heat: list[HeatRow]
     positions: dict[str, int]
@@ -62,22 +71,29 @@ def peers_below(svc: Services, agency: Agency, on: date) -> list[str]:
     return []
 
 
-def build(svc: Services, agency: Agency, period: Period, today: date) -> Dashboard:
-    """Everything on the dashboard of ``agency`` for ``period``; bottlenecks as of ``today``."""
-    db, directory, read_models = svc.cases.db, svc.directory, svc.read_models
-    stats_names = read_models.names(STATS)
-    stats = statistics(db, stats_names, directory, agency.code, period)
+def official(svc: Services, agency: Agency, period: Period, cut: Cut | None = None) -> Official:
+    """The §4 table of ``agency`` for ``period`` with its rank, each child agency's with its
+    rank, and the rates month by month: now, or as known at ``cut``."""
+    db, directory = svc.cases.db, svc.directory
+    stats_names = svc.read_models.names(STATS)
+    stats = statistics(db, stats_names, directory, agency.code, period, cut)
     kids = [a for a in directory.children(agency.code) if in_period(a, period)]
     _, tables = child_tables(db, stats_names, period, [a.code for a in kids],
-                             peers_below(svc, agency, period.end))
-    _, rates = monthly_rates(db, stats_names, period, agency.code)
-    everyone = directory.children(agency.code)
-    _, counts, aging = dashboard_counts(db, read_models.names(COUNTS), agency.code,
+                             peers_below(svc, agency, period.end), cut)
+    _, rates = monthly_rates(db, stats_names, period, agency.code, cut)
+    return Official(agency, period, stats, [(a, tables[a.code]) for a in kids], rates)
+
+
+def build(svc: Services, agency: Agency, period: Period, today: date) -> Dashboard:
+    """Everything on the dashboard of ``agency`` for ``period``; bottlenecks as of ``today``."""
+    figures = official(svc, agency, period)
+    everyone = svc.directory.children(agency.code)
+    _, counts, aging = dashboard_counts(svc.cases.db, svc.read_models.names(COUNTS), agency.code,
                                         [a.code for a in everyone], today)
     shown = [a for a in everyone if a.valid_on(today) or any(aging[a.code].values())]
-    return Dashboard(agency=agency, period=period, as_of=today, stats=stats,
-                     children=[(a, tables[a.code]) for a in kids], rates=rates, counts=counts,
-                     heat=heat_rows(shown, aging), positions=read_models.positions(),
+    return Dashboard(agency=agency, period=period, as_of=today, stats=figures.stats,
+                     children=figures.children, rates=figures.rates, counts=counts,
+                     heat=heat_rows(shown, aging), positions=svc.read_models.positions(),
                      head=svc.cases.log_head())
 
 
@@ -101,9 +117,14 @@ def heat_level(n: int, top: int) -> int:
 def chart_data(board: Dashboard) -> dict[str, Any]:
     """The charts' data (read by static/js/dashboard.js from a JSON block)."""
     return {
-        "rates": {"labels": [f"{r['month'][5:]}/{r['month'][:4]}" for r in board.rates],
-                  "cases": [r["cases"] for r in board.rates], "money": [r["money"] for r in board.rates],
-                  "names": {"cases": _("Tỷ lệ về việc (%)"), "money": _("Tỷ lệ về tiền (%)")}},
+        **rates_chart(board.rates),
         "funnel": {"labels": [label(s, "stage") for s in board.counts.stages],
                    "values": list(board.counts.stages.values()), "name": _("Việc đang thi hành")},
     }
+
+
+def rates_chart(rates: list[dict[str, Any]]) -> dict[str, Any]:
+    """The monthly completion chart's data (the funnel is drawn only when its data is there)."""
+    return {"rates": {"labels": [f"{r['month'][5:]}/{r['month'][:4]}" for r in rates],
+                      "cases": [r["cases"] for r in rates], "money": [r["money"] for r in rates],
+                      "names": {"cases": _("Tỷ lệ về việc (%)"), "money": _("Tỷ lệ về tiền (%)")}}}

@@ -48,19 +48,19 @@ def agency(args: Mapping[str, str], actor: Actor) -> Agency:
     return directory.get(code)
 
 
-def month(args: Mapping[str, str], today: date | None = None) -> Period:
-    """``month`` (YYYY-MM): the period from 1 October to the end of that month; default the
-    last complete month (as GET /api/v1/stats)."""
+def month(args: Mapping[str, str], today: date | None = None, name: str = "month") -> Period:
+    """``month`` (YYYY-MM; or the parameter ``name``): the period from 1 October to the end of
+    that month; default the last complete month (as GET /api/v1/stats)."""
     today = today or clock.today()
-    value = text(args, "month")
+    value = text(args, name)
     if value is None:
         return period_of(None, None, today)
     found = MONTH.match(value)
     if found is None or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 2000:
-        raise BadRequest(_("Tháng không hợp lệ: “%(value)s” (tham số month phải có dạng YYYY-MM, "
-                           "ví dụ 2026-03).", value=value[:20]))
+        raise BadRequest(_("Tháng không hợp lệ: “%(value)s” (tham số %(name)s phải có dạng YYYY-MM, "
+                           "ví dụ 2026-03).", value=value[:20], name=name))
     if (int(found.group(1)), int(found.group(2))) > (today.year, today.month):
-        raise BadRequest(_("Tháng %(value)s chưa đến (tham số month).", value=value))
+        raise BadRequest(_("Tháng %(value)s chưa đến (tham số %(name)s).", value=value, name=name))
     return period_of(None, value, today)
 
 

@@ -86,15 +86,15 @@ def day(value: Any) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def moment(value: Any) -> str:
-    """A recorded time in Vietnam's time: dd/mm/yyyy HH:MM."""
+def moment(value: Any, seconds: bool = False) -> str:
+    """A recorded time in Vietnam's time: dd/mm/yyyy HH:MM (with ``seconds``, HH:MM:SS)."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if value.tzinfo is not None:
         value = value.astimezone(VN)
-    return value.strftime("%d/%m/%Y %H:%M")
+    return value.strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
 
 
 def _vi() -> bool:
