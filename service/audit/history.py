@@ -41,10 +41,14 @@ def event_data(event: Any) -> dict[str, Any]:
     return data
 
 
-def case_links(db: Any, case_id: UUID | str) -> dict[int, dict[str, Any]]:
-    """The case's audit-chain rows by version: its events' log positions and hashes."""
-    rows = db.query("SELECT version, position, case_hash FROM audit_chain WHERE case_id = %s",
-                    (str(case_id),))
+def case_links(db: Any, case_id: UUID | str, versions: tuple[int, int] | None = None
+               ) -> dict[int, dict[str, Any]]:
+    """The case's audit-chain rows by version (those ``versions`` from, to): its events' log
+    positions and hashes."""
+    where, params = ("", (str(case_id),)) if versions is None else \
+        (" AND version BETWEEN %s AND %s", (str(case_id), *versions))
+    rows = db.query(f"SELECT version, position, case_hash FROM audit_chain WHERE case_id = %s{where}",
+                    params)
     return {int(r["version"]): r for r in rows}
 
 

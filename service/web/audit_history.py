@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from domain.access import Actor
 from service.application import project_case
+from service.audit.history import case_links
 from service.errors import BadRequest
 from service.services import services
 from service.web.audit_state import ROUTINE_PATHS, Field, compare, state_of
@@ -57,21 +58,14 @@ def history_page(actor: Actor, case_id: UUID, page: int) -> History:
     shown = events[first:first + PER_PAGE]
     case: Any = project_case(None, events[:first])
     before = state_of(case)
-    chain = _chain(case_id, first + 1, first + len(shown))
+    chain = case_links(found.cases.db, case_id, (first + 1, first + len(shown)))
     steps = []
     for event, entry in zip(shown, timeline(shown, found.directory, found.cases.users), strict=True):
         case = event.mutate(case)
         after = state_of(case)
-        position, case_hash = chain.get(entry.version, (None, None))
-        steps.append(Step(entry, position, case_hash, compare(before, after)))
+        link = chain.get(entry.version)
+        steps.append(Step(entry, None if link is None else int(link["position"]),
+                          None if link is None else str(link["case_hash"]), compare(before, after)))
         before = after
     return History(case_id, case.number, case.agency, len(events), page, pages, steps)
 
-
-def _chain(case_id: UUID, low: int, high: int) -> dict[int, tuple[int, str]]:
-    """Version → (log position, case hash) of the case's chain links from ``low`` to ``high``."""
-    rows = services().cases.db.query(
-        "SELECT version, position, case_hash FROM audit_chain"
-        " WHERE case_id = %s AND version BETWEEN %s AND %s",
-        (str(case_id), low, high))
-    return {int(r["version"]): (int(r["position"]), str(r["case_hash"])) for r in rows}

@@ -12,9 +12,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from domain.case import EnforcementCase
-from service.api.base import jsonable
 from service.api.schemas import CaseSchema
 from service.audit.diff import flatten
+from service.audit.history import jsonable
 from service.services import services
 from service.web.case_labels import FIELDS, OUTCOMES
 from service.web.case_timeline import ground_text
