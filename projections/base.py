@@ -77,6 +77,11 @@ class Projection(ABC):
     indexes are declared again on the active generation at every start, which is how an index
     added in a release reaches it)."""
 
+    companion: ClassVar[str | None] = None
+    """A read model whose own work costs less than reading and decoding the log names another
+    here: a rebuild of both in several processes (``Runner.rebuild_many``) fills it in that
+    one's process, from the same decoded events."""
+
     app: Any = None
     """The CaseApplication, bound by the runner: for the rare event that needs a case's
     earlier events (``self.app.events.get(case_id, lte=version)``), e.g. a correction."""

@@ -179,16 +179,18 @@ class Runner:
     def rebuild_many(self, names: Sequence[str], *, progress: Callable[[int], Any] | None = None,
                      fresh: bool = False, processes: bool = False) -> list[Generation]:
         """Rebuild several read models: in one pass over the log (each event read once), or with
-        ``processes`` one process per read model, each reading the log, to use every core
-        (not for an in-memory SQLite store, which other processes cannot open)."""
+        ``processes`` one process per read model (or per read model and the cheap ones that keep
+        it company, ``Projection.companion``), each reading the log, to use every core (not for
+        an in-memory SQLite store, which other processes cannot open)."""
         generations = []
         for name in names:
             projection = self.registry.projections[name]
             if fresh:
                 self.registry.discard_building(projection)
             generations.append(self.registry.start_building(projection))
-        if processes and len(names) > 1 and not self.app.in_memory:
-            self._build_in_processes(generations, progress)
+        groups = self.process_groups(generations)
+        if processes and len(groups) > 1 and not self.app.in_memory:
+            self._build_in_processes(groups, progress)
         else:
             self._build([self.target(g) for g in generations], progress)
         for generation in generations:
@@ -219,13 +221,27 @@ class Runner:
         return [self.target(g) for g in self.registry.generations()
                 if (g.projection, g.generation) in wanted]
 
-    def _build_in_processes(self, generations: list[Generation],
+    def process_groups(self, generations: list[Generation]) -> list[list[Generation]]:
+        """The generations each rebuilding process fills: one read model each, except that one
+        whose ``companion`` is rebuilt too goes in the companion's process (reading and
+        decoding the log would cost it more than its own work)."""
+        building = {g.projection for g in generations}
+        groups: dict[str, list[Generation]] = {}
+        for generation in generations:
+            companion = self.registry.projections[generation.projection].companion
+            key = companion if companion in building else generation.projection
+            groups.setdefault(key, []).append(generation)
+        return list(groups.values())
+
+    def _build_in_processes(self, groups: list[list[Generation]],
                             progress: Callable[[int], Any] | None) -> None:
         context = multiprocessing.get_context("spawn")
         url = self.app.database_url
-        children = [context.Process(target=_build_child, name=f"rebuild-{g.projection}",
-                                    args=(url, g.projection, g.generation, os.getpid()))
-                    for g in generations]
+        children = [context.Process(target=_build_child,
+                                    name=f"rebuild-{'+'.join(g.projection for g in group)}",
+                                    args=(url, [(g.projection, g.generation) for g in group], os.getpid()))
+                    for group in groups]
+        generations = [g for group in groups for g in group]
         for child in children:
             child.start()
         done = sum(g.position for g in generations)
@@ -333,8 +349,9 @@ class Runner:
             subscription.stop()
 
 
-def _build_child(url: str, projection: str, generation: int, parent: int) -> None:
-    """One read model rebuilt in a process of its own (see ``Runner.rebuild_many``)."""
+def _build_child(url: str, wanted: list[tuple[str, int]], parent: int) -> None:
+    """Read models (``(name, generation)``) rebuilt in a process of their own (see
+    ``Runner.rebuild_many``)."""
     from domain.agencies import default_directory
     from projections import all_projections
     from service.application import CaseApplication
@@ -346,8 +363,8 @@ def _build_child(url: str, projection: str, generation: int, parent: int) -> Non
     try:
         registry = Registry(app.db, all_projections())
         runner = Runner(app, registry)
-        found = [g for g in registry.generations(projection) if g.generation == generation]
-        runner._build([runner.target(found[0])], None, parent=parent)
+        found = [g for g in registry.generations() if (g.projection, g.generation) in wanted]
+        runner._build([runner.target(g) for g in found], None, parent=parent)
     finally:
         app.close()
 

@@ -151,8 +151,23 @@ class Transaction:
         stage = f"{table}_in"
         self.cursor.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table}) ON COMMIT DELETE ROWS")
-        with self.cursor.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        self._copy(stage, names, rows)
         self.cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} {conflict}")
         self.cursor.execute(f"DELETE FROM {stage}")
+
+    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Append many new rows (the caller knows none of them is there yet): on PostgreSQL
+        copied straight into the table, on SQLite one prepared statement run per row."""
+        if not rows:
+            return
+        names = ", ".join(columns)
+        if self.dialect == SQLITE:
+            marks = ", ".join(["%s"] * len(columns))
+            self.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+            return
+        self._copy(table, names, rows)
+
+    def _copy(self, table: str, names: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)

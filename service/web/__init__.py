@@ -1,6 +1,7 @@
 """The staff web UI (server-rendered pages, Vietnamese first): login, cases, dashboard,
-bottleneck lists, accounts, the auditor's pages. ``init_web`` wires Flask-Login, Flask-WTF's
-CSRF, Flask-Babel and Flask-Limiter into the app and registers one blueprint per area."""
+bottleneck lists, accounts, the auditor's pages and every action of one user. ``init_web``
+wires Flask-Login, Flask-WTF's CSRF, Flask-Babel and Flask-Limiter into the app and registers
+one blueprint per area."""
 
 from __future__ import annotations
 
@@ -10,7 +11,17 @@ from flask import Flask
 from flask_login import current_user
 
 from service.config import Config
-from service.web import admin, audit_pages, auth, bottleneck_pages, cases, dashboard, formatting, security
+from service.web import (
+    admin,
+    audit_pages,
+    audit_users,
+    auth,
+    bottleneck_pages,
+    cases,
+    dashboard,
+    formatting,
+    security,
+)
 
 NAV: list[tuple[str, Any, tuple[str, ...]]] = []
 """The top bar's links: (endpoint, text, roles that see it). Each area's blueprint adds its own."""
@@ -31,6 +42,7 @@ def init_web(app: Flask, config: Config) -> None:
     bottleneck_pages.init(app)
     admin.init(app)
     audit_pages.init(app)
+    audit_users.init(app)
 
     @app.context_processor
     def chrome() -> dict[str, Any]:

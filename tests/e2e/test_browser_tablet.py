@@ -5,8 +5,9 @@ links are on screen."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -75,12 +76,8 @@ def sticking_out(page: Any) -> list[str]:
     }"""))
 
 
-def test_the_pages_fit_a_tablet(tablet: tuple[str, Any], site: Site, case_id: str) -> None:
-    name, page = tablet
-    log_in(page, site, "truong.vinhyen")
-    page.wait_for_selector("#logout")
-    pages = {"cases": "/cases", "case": f"/cases/{case_id}", "dashboard": "/dashboard",
-             "bottlenecks": "/bottlenecks", "new-case": "/cases/new"}
+def fits(page: Any, site: Site, name: str, pages: dict[str, str], shots: tuple[str, ...] = ()) -> None:
+    """Each page fits the tablet's width, its top bar links on screen."""
     for label, path in pages.items():
         page.goto(site.url + path)
         page.wait_for_load_state("networkidle")
@@ -92,5 +89,26 @@ def test_the_pages_fit_a_tablet(tablet: tuple[str, Any], site: Site, case_id: st
             box = link.bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, \
                 (name, label, link.inner_text())
-        if label in ("dashboard", "case"):
+        if label in shots:
             screenshot(page, f"tablet-{name}-{label}")
+
+
+def test_the_pages_fit_a_tablet(tablet: tuple[str, Any], site: Site, case_id: str) -> None:
+    name, page = tablet
+    log_in(page, site, "truong.vinhyen")
+    page.wait_for_selector("#logout")
+    fits(page, site, name, {"cases": "/cases", "case": f"/cases/{case_id}", "dashboard": "/dashboard",
+                            "bottlenecks": "/bottlenecks", "new-case": "/cases/new"},
+         shots=("dashboard", "case"))
+
+
+def test_the_auditors_pages_fit_a_tablet(tablet: tuple[str, Any], site: Site, case_id: str) -> None:
+    name, page = tablet
+    log_in(page, site, "kiemtra.vinhphuc")
+    page.wait_for_selector("#logout")
+    fits(page, site, name, {
+        "audit": "/audit", "history": f"/audit/cases/{case_id}",
+        "at-version": f"/audit/cases/{case_id}/at?version=1", "diff": f"/audit/cases/{case_id}/diff",
+        "known-dashboard": "/audit/dashboard?as_known_at="
+                           + datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%Y-%m-%dT%H:%M"),
+        "actions": "/audit/users/truong.vinhyen"}, shots=("history", "known-dashboard"))
