@@ -126,7 +126,7 @@ def known_scenario(url: str, copy_url: str, cases: list[tuple[Any, ...]], steps:
         copy.close()
 
 
-KNOWN = settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+KNOWN = settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
 
 
 @KNOWN
