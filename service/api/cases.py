@@ -41,7 +41,6 @@ blp = Blueprint("cases", __name__, url_prefix="/api/v1", description="Enforcemen
 
 _case_schema = CaseSchema()
 _written_schema = WrittenCaseSchema()
-ENVELOPE = {"position", "asset_id"}
 HISTORY = "The events, oldest first; with `format=csv` a CSV download, a row per event"
 
 

@@ -5,9 +5,7 @@ copy of the store that holds only the events recorded by T."""
 
 from __future__ import annotations
 
-import contextlib
-from datetime import timedelta
-from itertools import takewhile
+from itertools import repeat, takewhile
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent
@@ -15,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domain.agencies import default_directory
-from domain.errors import CaseError
 from projections import all_projections, stats_known, stats_model
 from projections.registry import Registry
 from projections.runner import Runner
@@ -23,9 +20,8 @@ from projections.stats_query import Period, statistics
 from service.api.schemas import CaseSchema
 from service.application import CaseApplication
 from service.audit.verify import verify
-from service.errors import ServiceError
 from tests.conftest import PG_URL, reset_postgres
-from tests.integration.test_read_models_replay import CASE, START, STEP
+from tests.integration.test_read_models_replay import CASE, STEP, write_history
 
 AGENCIES = ("CC243", "CC244", "CC246", "C26", "VN")
 PERIODS = (Period(2020, 202006), Period(2020, 202009), Period(2021, 202109), Period(2023, 202309))
@@ -34,36 +30,12 @@ SETTINGS = settings(max_examples=10, deadline=None, suppress_health_check=list(H
 _dump = CaseSchema().dump
 
 
-def write_history(app: CaseApplication, cases: list[tuple[Any, ...]], steps: list[tuple[Any, ...]],
-                  after: Any = lambda: None) -> list[Any]:
-    """The random cases and commands (refused ones skipped), ``after`` each; the cases' ids."""
-    head = app.users.create("truong", "password-1", "head", "C26").actor
-    for name, agency in (("chv.a", "CC243"), ("chv.b", "CC243")):
-        app.users.create(name, "password-1", "enforcer", agency)
-    ids = []
-    for i, (agency, initiation, kind, amount, day) in enumerate(cases):
-        on = START + timedelta(days=day)
-        ids.append(app.create_case(head, {
-            "agency": agency, "received_on": on, "initiation": initiation, "amount_due": amount,
-            "judgment": {"court": "TAND", "number": f"{i}/2019", "date": on, "kind": kind},
-            "creditor": {"name": "Ngân hàng Công Thương", "kind": "credit_institution"},
-            "debtor": {"name": f"Nguyễn Văn {i}", "kind": "individual"},
-            "obligation": None if amount else "Trả lại giấy tờ"}).case.id)
-        after()
-    day = 400
-    for index, (command, args), gap in steps:
-        day += gap
-        with contextlib.suppress(CaseError, ServiceError):
-            app.command(head, ids[index % len(ids)], command, {**args, "on": START + timedelta(days=day)})
-        after()
-    return ids
-
-
 def replay_scenario(url: str, cases: list[tuple[Any, ...]], steps: list[tuple[Any, ...]]) -> None:
     app = CaseApplication(url, default_directory(), snapshot_interval=3)  # snapshots every 3 events
     try:
         head = app.users.create("auditor.replay", "password-1", "head", "VN").actor
-        ids = write_history(app, cases, steps)
+        ids = write_history(app, cases, steps, repeat(app.users.create("truong", "password-1", "head",
+                                                                        "C26").actor))
         for case_id in ids:
             events = list(app.events.get(case_id))
             replayed: Any = None
@@ -100,7 +72,8 @@ def known_scenario(url: str, copy_url: str, cases: list[tuple[Any, ...]], steps:
         registry = Registry(app.db, all_projections())
         registry.create_tables()
         runner = Runner(app, registry, batch=4)
-        write_history(app, cases, steps, after=runner.catch_up)
+        head = app.users.create("truong", "password-1", "head", "C26").actor
+        write_history(app, cases, steps, repeat(head), after=runner.catch_up)
         log = app.recorder.select_notifications(1, app.log_head() + 1)
         when = app.mapper.to_domain_event(log[pick % len(log)]).timestamp
         # The longest prefix recorded by then (projections.stats_known.position_at says why).

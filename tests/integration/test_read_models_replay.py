@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -59,6 +60,32 @@ def dump(app: CaseApplication, registry: Registry, name: str) -> dict[str, list[
             for table, physical in names.items()}
 
 
+def write_history(app: CaseApplication, cases: list[tuple[Any, ...]], steps: list[tuple[Any, ...]],
+                  actors: Iterator[Any], after: Callable[[], Any] = lambda: None) -> list[Any]:
+    """The random cases and commands (refused ones skipped), each by the next of ``actors`` and
+    followed by ``after``; the cases' ids. The enforcers the commands name are created."""
+    for name, agency in (("chv.a", "CC243"), ("chv.b", "CC243"), ("chv.c", "CC244")):
+        app.users.create(name, "password-1", "enforcer", agency)
+    ids = []
+    for i, (agency, initiation, kind, amount, day) in enumerate(cases):
+        on = START + timedelta(days=day)
+        ids.append(app.create_case(next(actors), {
+            "agency": agency, "received_on": on, "initiation": initiation, "amount_due": amount,
+            "judgment": {"court": "TAND", "number": f"{i}/2019", "date": on, "kind": kind},
+            "creditor": {"name": "Ngân hàng Công Thương", "kind": "credit_institution"},
+            "debtor": {"name": f"Nguyễn Văn {i}", "kind": "individual"},
+            "obligation": None if amount else "Trả lại giấy tờ"}).case.id)
+        after()
+    day = 400
+    for index, (command, args), gap in steps:
+        day += gap
+        with contextlib.suppress(CaseError, ServiceError):
+            app.command(next(actors), ids[index % len(ids)], command,
+                        {**args, "on": START + timedelta(days=day)})
+        after()
+    return ids
+
+
 def run_scenario(url: str, cases: list[tuple[Any, ...]], steps: list[tuple[Any, ...]],
                  who: list[str]) -> None:
     app = CaseApplication(url, default_directory())
@@ -68,25 +95,7 @@ def run_scenario(url: str, cases: list[tuple[Any, ...]], steps: list[tuple[Any, 
         runner = Runner(app, registry, batch=3)
         heads = {name: app.users.create(name, "password-1", "head", "C26").actor for name in HEADS}
         turns = (heads[name] for name in itertools.cycle(who))
-        for name, agency in (("chv.a", "CC243"), ("chv.b", "CC243"), ("chv.c", "CC244")):
-            app.users.create(name, "password-1", "enforcer", agency)
-        ids = []
-        for i, (agency, initiation, kind, amount, day) in enumerate(cases):
-            on = START + timedelta(days=day)
-            ids.append(app.create_case(next(turns), {
-                "agency": agency, "received_on": on, "initiation": initiation, "amount_due": amount,
-                "judgment": {"court": "TAND", "number": f"{i}/2019", "date": on, "kind": kind},
-                "creditor": {"name": "Ngân hàng Công Thương", "kind": "credit_institution"},
-                "debtor": {"name": f"Nguyễn Văn {i}", "kind": "individual"},
-                "obligation": None if amount else "Trả lại giấy tờ"}).case.id)
-            runner.catch_up()
-        day = 400
-        for index, (command, args), gap in steps:
-            day += gap
-            with contextlib.suppress(CaseError, ServiceError):
-                app.command(next(turns), ids[index % len(ids)], command,
-                            {**args, "on": START + timedelta(days=day)})
-            runner.catch_up()  # live: a batch after every command
+        write_history(app, cases, steps, turns, after=runner.catch_up)  # live: a batch after each
         live = {p: dump(app, registry, p) for p in registry.projections}
         assert len(live["actions"]["log"]) == app.log_head()  # one row per event, whoever gave it
         for name in registry.projections:
