@@ -70,11 +70,14 @@ TABLES: dict[str, list[str]] = {
 }
 
 
-def _upsert(table: str, columns: Sequence[str], key: Sequence[str], fixed: Sequence[str] = ()) -> str:
-    marks = ", ".join(["%s"] * len(columns))
-    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key and c not in fixed)
-    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-            f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
+def _updates(columns: Sequence[str], key: Sequence[str], fixed: Sequence[str] = ()) -> str:
+    return ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key and c not in fixed)
+
+
+TIMELINE_KEY, CLOCK_KEY = ("case_id",), ("case_id", "clock", "key")
+TIMELINE_UPDATES = _updates(TIMELINE_COLUMNS, TIMELINE_KEY, IMMUTABLE)
+CLOCK_UPDATES = _updates(CLOCK_COLUMNS, CLOCK_KEY)
+COLLECTION_COLUMNS = ("case_id", "seq", "agency", "on_day", "amount")
 
 
 _timeline_values = attrgetter(*TIMELINE_COLUMNS)
@@ -139,11 +142,10 @@ class BottlenecksProjection(Projection):
 
     def write(self, tx: Transaction, names: Names, prepared: Any) -> None:
         timelines, clocks, collections, counts, latest = prepared
-        tx.executemany(_upsert(names["timeline"], TIMELINE_COLUMNS, ["case_id"], IMMUTABLE), timelines)
-        tx.executemany(_upsert(names["clocks"], CLOCK_COLUMNS, ["case_id", "clock", "key"]), clocks)
-        tx.executemany(f"INSERT INTO {names['collections']} (case_id, seq, agency, on_day, amount)"
-                       " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (case_id, seq) DO NOTHING",
-                       collections)
+        # One upsert per table (on PostgreSQL a COPY and a merge, not a round trip per row).
+        tx.upsert(names["timeline"], TIMELINE_COLUMNS, TIMELINE_KEY, TIMELINE_UPDATES, timelines)
+        tx.upsert(names["clocks"], CLOCK_COLUMNS, CLOCK_KEY, CLOCK_UPDATES, clocks)
+        tx.upsert(names["collections"], COLLECTION_COLUMNS, ("case_id", "seq"), "", collections)
         if latest is not None:
             dash_counts.save_counts(tx, names, counts, latest)
 

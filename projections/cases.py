@@ -69,6 +69,7 @@ def _ddl() -> list[str]:
 class CasesProjection(Projection):
     name = "cases"
     version = 1
+    companion = "bottlenecks"  # rebuilt in its process: two processes for two folds, one decode each
     tables: ClassVar[dict[str, list[str]]] = {"summary": _ddl()}
 
     def prepare(self, reader: Reader, names: Names, events: Sequence[Positioned],

@@ -11,13 +11,13 @@ import click
 
 from projections import all_projections
 from projections.registry import Registry
-from projections.runner import Runner
+from projections.runner import REBUILD_BATCH, Runner
 
 
-def runner_for(app: Any) -> Runner:
+def runner_for(app: Any, *, rebuild_batch: int = REBUILD_BATCH) -> Runner:
     registry = Registry(app.db, all_projections())
     registry.create_tables()
-    return Runner(app, registry)
+    return Runner(app, registry, rebuild_batch=rebuild_batch)
 
 
 def rebuild_with_progress(runner: Runner, names: list[str], *, fresh: bool = False) -> None:

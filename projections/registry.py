@@ -145,16 +145,23 @@ class Registry:
         if existing is not None:
             self._drop(projection, existing.generation)
 
-    def activate(self, projection: str, generation: int) -> None:
-        """Make a built generation the one readers use (with its secondary indexes, built
-        now, and fresh planner statistics — on PostgreSQL vacuumed too); the old one is retired."""
-        now = datetime.now(tz=UTC).isoformat()
+    def finish(self, projection: str, generation: int) -> None:
+        """Give a built generation its secondary indexes and fresh planner statistics (on
+        PostgreSQL it is vacuumed too). A process that rebuilt it does this itself, while
+        others still build theirs."""
         names = self.names(projection, generation)
         with self.db.transaction() as tx:
             for statement in self.projections[projection].schema(names, indexes=True):
                 tx.execute(statement)
         for table in names.values():
             self.db.analyze(table)
+
+    def activate(self, projection: str, generation: int, *, finished: bool = False) -> None:
+        """Make a built generation the one readers use (``finish``-ed first unless it was);
+        the old one is retired."""
+        now = datetime.now(tz=UTC).isoformat()
+        if not finished:
+            self.finish(projection, generation)
         with self.db.transaction() as tx:
             tx.execute("UPDATE rm_generations SET status = %s WHERE projection = %s AND status = %s",
                        (RETIRED, projection, ACTIVE))

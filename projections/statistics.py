@@ -27,6 +27,7 @@ from projections.base import Names, Positioned, Projection, Reader
 from projections.stats_model import (
     INDEX,
     METRICS,
+    RELEVANT,
     CaseStat,
     Delta,
     Where,
@@ -88,7 +89,7 @@ class StatisticsProjection(Projection):
 
     def prepare(self, reader: Reader, names: Names, events: Sequence[Positioned],
                 state: dict[str, Any]) -> Any:
-        todo = [p for p in events if is_relevant(p.event)]
+        todo = [p for p in events if p.topic in RELEVANT and is_relevant(p.event)]
         cache: dict[str, CaseStat | None] = state.setdefault("cases", {})
         wanted = {p.case_id for p in todo if p.topic != "Received"}
         self._load(reader, names, [i for i in wanted if i not in cache], cache)

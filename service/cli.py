@@ -14,6 +14,7 @@ import click
 from domain.access import Role
 from domain.agencies import default_directory
 from domain.errors import CaseError
+from projections.runner import REBUILD_BATCH
 from service.config import Config
 from service.errors import ServiceError
 
@@ -140,11 +141,14 @@ def run(host: str, port: int, workers: int) -> None:
 @click.option("--fresh", is_flag=True, help="With --rebuild: start again instead of continuing "
                                             "an interrupted rebuild.")
 @click.option("--once", is_flag=True, help="Catch up with the log, then exit.")
-def project(rebuild: str | None, fresh: bool, once: bool) -> None:
+@click.option("--batch", type=click.IntRange(min=100), default=REBUILD_BATCH, show_default=True,
+              help="Events per committed batch of a rebuild: larger is faster, smaller holds less "
+                   "memory (some 2 kB an event) and loses less work when interrupted.")
+def project(rebuild: str | None, fresh: bool, once: bool, batch: int) -> None:
     """Keep the read models (case list, statistics, bottlenecks) current with the event log."""
     from projections.processes import follow_forever, rebuild_with_progress, runner_for
 
-    runner = runner_for(_application())
+    runner = runner_for(_application(), rebuild_batch=batch)
     names = list(runner.registry.projections)
     if rebuild:
         chosen = names if rebuild == "all" else [rebuild]

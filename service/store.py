@@ -136,14 +136,16 @@ class Transaction:
     def upsert(self, table: str, columns: Sequence[str], key: Sequence[str], updates: str,
                rows: Sequence[Sequence[Any]]) -> None:
         """Insert many rows (unique by ``key``), or on conflict apply ``updates`` (the SET list
-        of ``ON CONFLICT DO UPDATE``, ``excluded.<column>`` naming the new value). On PostgreSQL
+        of ``ON CONFLICT DO UPDATE``, ``excluded.<column>`` naming the new value; empty: keep the
+        row there, ``DO NOTHING``). On PostgreSQL
         the rows are copied into a temporary table and merged by one statement (a round trip
         per row costs more than the work); SQLite is in-process, where one prepared statement
         run per row is fastest."""
         if not rows:
             return
         names = ", ".join(columns)
-        conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+        action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+        conflict = f"ON CONFLICT ({', '.join(key)}) {action}"
         if self.dialect == SQLITE:
             marks = ", ".join(["%s"] * len(columns))
             self.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks}) {conflict}", rows)

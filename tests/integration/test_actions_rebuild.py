@@ -51,3 +51,8 @@ def test_rebuilt_in_processes_it_keeps_the_case_lists_company(app: Flask) -> Non
     assert positions["actions"] == positions["cases"] == services(app).cases.log_head()
     alone = registry.start_building(registry.projections["actions"])  # its companion is not rebuilt
     assert [[g.projection for g in group] for group in runner(app).process_groups([alone])] == [["actions"]]
+    registry.discard_building(registry.projections["actions"])
+    every = [registry.start_building(p) for p in registry.projections.values()]
+    # The case list's own companion is the bottleneck model: two processes for everything.
+    assert [[g.projection for g in group] for group in runner(app).process_groups(every)] == [
+        ["cases", "bottlenecks", "actions"], ["statistics"]]
