@@ -100,9 +100,9 @@ def _sheet(p: Any, sheet: Sheet, count: Callable[[int], None], done: int) -> int
                  padding=(0.4, PADDING)) as table:
         _headings(table, sheet, levels, heading)
         if numbered:
-            row, italic = table.row(), FontFace(emphasis="ITALICS", size_pt=size * 0.85)
+            row, small = table.row(), FontFace(size_pt=size * 0.85)
             for column in sheet.columns:
-                row.cell(column.number or "", align="C", style=italic)
+                row.cell(column.number or "", align="C", style=small)
         for values, row_of in zip(texts, sheet.rows, strict=True):
             style = {"total": shaded, "mark": shaded, "group": bold}.get(row_of.style)
             row = table.row()
@@ -131,9 +131,10 @@ def _headings(table: Any, sheet: Sheet, levels: int, style: Any) -> None:
 
 
 def _fit(p: Any, columns: Sequence[Column], texts: list[list[str]]) -> tuple[float, list[float]]:
-    """The font size and column widths (mm) that fit every figure on one line across the
-    page: widths at ``SIZE`` from the widest text of each column (names get a fixed share and
-    wrap), then scaled down together when they are wider than the page."""
+    """The font size and column widths (mm) across the page's width: at ``SIZE``, each column
+    as wide as its widest text and heading word (names get a fixed share and wrap, as do the
+    column numbers); then all widened or narrowed together to the page, the text shrunk with
+    them when narrowed so that every figure stays on one line."""
     p.set_font("DejaVu", "B", SIZE)
     page = p.epw
     widths = []
@@ -143,7 +144,6 @@ def _fit(p: Any, columns: Sequence[Column], texts: list[list[str]]) -> tuple[flo
             continue
         widest = max((p.get_string_width(t[i]) for t in texts), default=0.0)
         words = max((p.get_string_width(w) for w in column.label.split()), default=0.0)
-        widths.append(max(widest, words, p.get_string_width(column.number or "") * 0.85) + 2 * PADDING + 0.5)
-    scale = min(1.0, page / sum(widths))
-    size = max(SMALLEST, SIZE * scale)
-    return size, [w * page / sum(widths) if scale < 1 else w for w in widths]
+        widths.append(max(widest, words) + 2 * PADDING + 0.5)
+    factor = page / sum(widths) * 0.9999  # rounding must not take the table past the page
+    return max(SMALLEST, SIZE * min(1.0, factor)), [w * factor for w in widths]

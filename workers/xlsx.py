@@ -12,7 +12,7 @@ the sheet (``merged_cells``, which the write-only sheet writes out like the norm
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -51,11 +51,20 @@ def write(document: Document, out: Path, progress: Progress) -> None:
     progress(1.0)
 
 
-def _write_sheet(ws: WriteOnlyWorksheet, document: Document, sheet: Sheet) -> Any:
-    """Rows to ``ws``; yields the number of data rows written so far."""
+def _write_sheet(ws: WriteOnlyWorksheet, document: Document, sheet: Sheet) -> Iterator[int]:
+    """Rows to ``ws``; yields the number of data rows written so far. What the write-only
+    sheet writes before its rows (column widths, panes, fit to page) is set first."""
     width = len(sheet.columns)
     for i, column in enumerate(sheet.columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = column.width
+    banners = 2 + len(document.about) + (1 if sheet.unit else 0)
+    first_heading = banners + 1
+    first_row = first_heading + (2 if sheet.grouped else 1) + (1 if sheet.numbered else 0)
+    ws.freeze_panes = f"{get_column_letter(min(3, width) + 1)}{first_row}"
+    ws.print_title_rows = f"{first_heading}:{first_row - 1}"
+    ws.page_setup.orientation = document.orientation
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     line = 0
 
     def banner(text: str, font: Font, align: str = "center") -> None:
@@ -70,29 +79,23 @@ def _write_sheet(ws: WriteOnlyWorksheet, document: Document, sheet: Sheet) -> An
         banner(f"{label}: {value}", BODY)
     if sheet.unit:
         banner(sheet.unit, Font(name="Times New Roman", italic=True, size=10), align="right")
-    first_heading = line + 1
-    line += _headings(ws, sheet, first_heading)
+    _headings(ws, sheet, first_heading)
     if sheet.numbered:
-        line += 1
         ws.append([_cell(ws, c.number or "", font=Font(name="Times New Roman", italic=True, size=9),
                          alignment=CENTRED, border=BOX) for c in sheet.columns])
-    ws.freeze_panes = f"{get_column_letter(min(3, width) + 1)}{line + 1}"
-    ws.print_title_rows = f"{first_heading}:{line}"
-    ws.page_setup.orientation = document.orientation
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
     formats = [FORMATS[c.kind] for c in sheet.columns]
     for index, row in enumerate(sheet.rows, start=1):
         ws.append(_row(ws, sheet.columns, formats, row))
         yield index
 
 
-def _headings(ws: WriteOnlyWorksheet, sheet: Sheet, top: int) -> int:
-    """The heading rows from row ``top`` (two when columns are grouped); how many."""
+def _headings(ws: WriteOnlyWorksheet, sheet: Sheet, top: int) -> None:
+    """The heading rows from row ``top``: two when columns are grouped, the group over its
+    columns and an ungrouped column's heading down both rows."""
     if not sheet.grouped:
         ws.append([_cell(ws, c.label, font=HEADING, alignment=CENTRED, border=BOX, fill=SHADE)
                    for c in sheet.columns])
-        return 1
+        return
     upper: list[Any] = []
     lower: list[Any] = []
     for group, first, last in sheet.spans():
@@ -111,7 +114,6 @@ def _headings(ws: WriteOnlyWorksheet, sheet: Sheet, top: int) -> int:
             ws.merged_cells.add(f"{a}{top}:{b}{top}")
     ws.append(upper)
     ws.append(lower)
-    return 2
 
 
 def _row(ws: WriteOnlyWorksheet, columns: Sequence[Column], formats: list[str], row: Row) -> list[Any]:
