@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from workers.document import Column, Document, Progress, Sheet, rows_done
+from workers.document import Column, Document, Progress, Row, Sheet, rows_done
 from workers.html import show
 
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/share/fonts/TTF",
@@ -56,7 +57,7 @@ def write(document: Document, out: Path, progress: Progress) -> None:
 
     pdf = Pages(orientation=document.orientation, unit="mm", format="A4")
     pdf.set_margins(8, 8, 8)
-    pdf.set_auto_page_break(True, margin=10)
+    pdf.set_auto_page_break(True, margin=10)  # the tables break their pages themselves
     for style, name in FONT_FILES.items():
         pdf.add_font("DejaVu", style=style, fname=str(folder / name))
     pdf.set_title(document.title)
@@ -80,8 +81,6 @@ def _heading(pdf: Any, document: Document) -> None:
 
 
 def _sheet(p: Any, sheet: Sheet, count: Callable[[int], None], done: int) -> int:
-    from fpdf.fonts import FontFace
-
     p.set_font("DejaVu", "B", 10)
     p.multi_cell(0, 5, sheet.title, align="C", new_x="LMARGIN", new_y="NEXT")
     if sheet.unit:
@@ -89,45 +88,111 @@ def _sheet(p: Any, sheet: Sheet, count: Callable[[int], None], done: int) -> int
         p.multi_cell(0, 4, sheet.unit, align="R", new_x="LMARGIN", new_y="NEXT")
     texts = [[show(c, v) for c, v in zip(sheet.columns, row.values, strict=True)] for row in sheet.rows]
     size, widths = _fit(p, sheet.columns, texts)
-    heading = FontFace(emphasis="BOLD", fill_color=SHADE, size_pt=size)
-    bold = FontFace(emphasis="BOLD", size_pt=size)
-    shaded = FontFace(emphasis="BOLD", fill_color=SHADE, size_pt=size)
-    numbered = 1 if sheet.numbered else 0
-    levels = 2 if sheet.grouped else 1
-    p.set_font("DejaVu", size=size)
-    with p.table(col_widths=widths, width=sum(widths), headings_style=heading, line_height=size * 0.5,
-                 num_heading_rows=levels + numbered, text_align="LEFT", v_align="MIDDLE",
-                 padding=(0.4, PADDING)) as table:
-        _headings(table, sheet, levels, heading)
-        if numbered:
-            row, small = table.row(), FontFace(size_pt=size * 0.85)
-            for column in sheet.columns:
-                row.cell(column.number or "", align="C", style=small)
-        for values, row_of in zip(texts, sheet.rows, strict=True):
-            style = {"total": shaded, "mark": shaded, "group": bold}.get(row_of.style)
-            row = table.row()
-            for column, text in zip(sheet.columns, values, strict=True):
-                indent = "  " * max(0, row_of.indent - 1) if column.key == "name" else ""
-                row.cell(indent + text, align="L" if column.kind == "text" else "R", style=style)
-            done += 1
-            count(done)
+    grid = Grid(p, sheet, size, widths)
+    grid.headings()
+    for values, row in zip(texts, sheet.rows, strict=True):
+        grid.row(values, row)
+        done += 1
+        count(done)
     return done
 
 
-def _headings(table: Any, sheet: Sheet, levels: int, style: Any) -> None:
-    upper = table.row()
-    if levels == 1:
-        for column in sheet.columns:
-            upper.cell(column.label, align="C", style=style)
-        return
-    lower = table.row()
-    for group, first, last in sheet.spans():
-        if group is None:
-            upper.cell(sheet.columns[first].label, align="C", rowspan=2, style=style)
-            continue
-        upper.cell(group, align="C", colspan=last - first + 1, style=style)
-        for column in sheet.columns[first:last + 1]:
-            lower.cell(column.label, align="C", style=style)
+class Grid:
+    """A table drawn cell by cell (fpdf2's own table lays out each cell twice, about a
+    millisecond a cell: half a minute for the nation's offices): boxes with their text centred
+    vertically, names wrapped, the headings again at the top of every page."""
+
+    def __init__(self, pdf: Any, sheet: Sheet, size: float, widths: list[float]):
+        self.p, self.sheet, self.size, self.widths = pdf, sheet, size, widths
+        self.line = size * 0.42  # mm a line of text takes
+        self.lefts = [pdf.l_margin + sum(widths[:i]) for i in range(len(widths))]
+        pdf.c_margin = PADDING
+        pdf.set_auto_page_break(False, margin=12)  # above the footer
+
+    def headings(self) -> None:
+        p, sheet = self.p, self.sheet
+        p.set_font("DejaVu", "B", self.size)
+        top = p.get_y()
+        if not sheet.grouped:
+            height = self._height([(c.label, i, i) for i, c in enumerate(sheet.columns)])
+            for i, column in enumerate(sheet.columns):
+                self._box(i, i, top, height, column.label, "C", fill=True)
+            p.set_y(top + height)
+        else:
+            spans = sheet.spans()
+            upper = self._height([(g, a, b) for g, a, b in spans if g is not None])
+            lower = self._height([(c.label, i, i) for g, a, b in spans if g is not None
+                                  for i, c in enumerate(sheet.columns) if a <= i <= b])
+            alone = [(sheet.columns[a].label, a, a) for g, a, _ in spans if g is None]
+            lower = max(lower, self._height(alone) - upper)
+            for group, first, last in spans:
+                if group is None:
+                    self._box(first, first, top, upper + lower, sheet.columns[first].label, "C", fill=True)
+                    continue
+                self._box(first, last, top, upper, group, "C", fill=True)
+                for i in range(first, last + 1):
+                    self._box(i, i, top + upper, lower, sheet.columns[i].label, "C", fill=True)
+            p.set_y(top + upper + lower)
+        if sheet.numbered:
+            p.set_font("DejaVu", size=self.size * 0.85)
+            numbers = [(c.number or "", i, i) for i, c in enumerate(sheet.columns)]
+            height, top = self._height(numbers), p.get_y()
+            for text, i, _ in numbers:
+                self._box(i, i, top, height, text, "C")
+            p.set_y(top + height)
+
+    def row(self, values: list[str], row: Row) -> None:
+        p = self.p
+        p.set_font("DejaVu", "B" if row.style in ("total", "group", "mark") else "", self.size)
+        texts = ["  " * max(0, row.indent - 1) + v if c.key == "name" else v
+                 for c, v in zip(self.sheet.columns, values, strict=True)]
+        wrapping = [(t, i, i) for i, t in enumerate(texts) if self.sheet.columns[i].kind == "text"]
+        height = self._height(wrapping)
+        if p.get_y() + height > p.h - p.b_margin:
+            p.add_page()
+            self.headings()
+            p.set_font("DejaVu", "B" if row.style in ("total", "group", "mark") else "", self.size)
+        top = p.get_y()
+        for i, (column, text) in enumerate(zip(self.sheet.columns, texts, strict=True)):
+            text_column = column.kind == "text"
+            self._box(i, i, top, height, text, "L" if text_column else "R", wrap=text_column,
+                      fill=row.style in ("total", "mark"))
+        p.set_y(top + height)
+
+    def _lines(self, text: str, first: int, last: int) -> list[str]:
+        """``text`` broken into lines to fit its box: at spaces, and a formula such as
+        ``(14)=(5)−(8)−(9)−(10)`` after its operators (fpdf2's own wrapping costs some
+        milliseconds a cell)."""
+        room = sum(self.widths[first:last + 1]) - 2 * PADDING
+        width = self.p.get_string_width
+        if width(text) <= room:
+            return [text]
+        formula = " " not in text
+        lines: list[str] = []
+        for word in re.split(r"(?<=[=+−/])", text) if formula else text.split(" "):
+            joined = lines and lines[-1] + ("" if formula else " ") + word
+            if joined and width(joined) <= room:
+                lines[-1] = joined
+            else:
+                lines.append(word)
+        return lines
+
+    def _height(self, cells: list[tuple[str, int, int]]) -> float:
+        lines = max((len(self._lines(text, a, b)) for text, a, b in cells), default=1)
+        return max(1, lines) * self.line + 1.0
+
+    def _box(self, first: int, last: int, top: float, height: float, text: str, align: str, *,
+             fill: bool = False, wrap: bool = True) -> None:
+        """A box with ``text`` centred vertically (figures are not wrapped: ``_fit`` made room)."""
+        p, width = self.p, sum(self.widths[first:last + 1])
+        if fill:
+            p.set_fill_color(*SHADE)
+        p.rect(self.lefts[first], top, width, height, style="DF" if fill else "D")
+        lines = self._lines(text, first, last) if wrap else [text]
+        y = top + (height - len(lines) * self.line) / 2
+        for n, line in enumerate(lines):
+            p.set_xy(self.lefts[first], y + n * self.line)
+            p.cell(width, self.line, line, align=align)
 
 
 def _fit(p: Any, columns: Sequence[Column], texts: list[list[str]]) -> tuple[float, list[float]]:
@@ -142,7 +207,7 @@ def _fit(p: Any, columns: Sequence[Column], texts: list[list[str]]) -> tuple[flo
         if column.key == "name":
             widths.append(page * NAME_SHARE)
             continue
-        widest = max((p.get_string_width(t[i]) for t in texts), default=0.0)
+        widest = p.get_string_width(max((t[i] for t in texts), key=len, default=""))  # digits: one width
         words = max((p.get_string_width(w) for w in column.label.split()), default=0.0)
         widths.append(max(widest, words) + 2 * PADDING + 0.5)
     factor = page / sum(widths) * 0.9999  # rounding must not take the table past the page

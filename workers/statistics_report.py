@@ -82,16 +82,23 @@ class Line:
 def build(services: Any, request: ReportRequest, cut: Cut | None, progress: Progress) -> Document:
     """The statistics document of ``request``, now or as known at ``cut``."""
     directory: Directory = services.directory
-    agency, period = directory.get(request.agency), request.period
-    nodes = [agency.code, *(a.code for a in directory.descendants(agency.code))]
+    nodes = [request.agency, *(a.code for a in directory.descendants(request.agency))]
     names = services.read_models.names("statistics")
-    position, sums = node_sums(services.cases.db, names, period, nodes, cut)
+    position, sums = node_sums(services.cases.db, names, request.period, nodes, cut)
     progress(0.8)
+    found = document(directory, request, sums, position)
+    progress(1.0)
+    return found
+
+
+def document(directory: Directory, request: ReportRequest, sums: Mapping[str, Sums],
+             position: int) -> Document:
+    """The document of the sums of the agency and of those below it (``node_sums``)."""
+    agency, period = directory.get(request.agency), request.period
     lines = [Line("", agency.code, agency.name, "total", 0, table(sums.get(agency.code))),
              *below(directory, agency, period, sums, depth=1, prefix="")]
     sheets = [Sheet(name, title, columns(), [line.row(unit) for line in lines], unit=caption,
                     numbered=True) for unit, name, title, caption in UNITS]
-    progress(1.0)
     return Document(TITLE, [agency_line(agency), period_line(period),
                             *closing_lines(position, request.as_known_at)], sheets, position)
 
