@@ -6,7 +6,7 @@ has no Flask application, and the page needs nothing of the site's."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,9 @@ from service.web import formatting
 from workers.document import Column, Document, Progress, Row, Sheet, rows_done
 
 TEMPLATES = Path(formatting.__file__).parents[1] / "templates"
-SHOW = {"int": formatting.number, "money": formatting.money, "rate": formatting.percent,
-        "decimal": formatting.number, "date": formatting.day, "text": str}
+SHOW: dict[str, Callable[[Any], str]] = {
+    "int": formatting.number, "money": formatting.money, "rate": formatting.percent,
+    "decimal": formatting.number, "date": formatting.day, "text": str}
 
 
 @functools.cache
