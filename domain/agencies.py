@@ -62,6 +62,11 @@ class Agency:
     def valid_on(self, on: date) -> bool:
         return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
 
+    def valid_during(self, start: date, end: date) -> bool:
+        """Valid on at least one day from ``start`` to ``end``: a statistical period spanning
+        a reorganisation counts both the agencies before it and those after it."""
+        return self.valid_from <= end and (self.valid_to is None or self.valid_to >= start)
+
     def _period(self) -> str:
         if self.valid_to is None:
             return f"valid from {self.valid_from}"

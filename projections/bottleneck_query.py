@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from domain.agencies import Directory
 from domain.time_limits import CLOCKS
 from service.store import Database
 
@@ -65,6 +66,13 @@ class Scope:
         return date(day.year if day.month >= 10 else day.year - 1, 10, 1)
 
 
+def scope_of(directory: Directory, agency: str, as_of: date) -> Scope:
+    """``agency`` and every agency below it (None for the nation: every case) on day ``as_of``."""
+    if directory.get(agency).parent is None:
+        return Scope(None, as_of)
+    return Scope((agency, *(a.code for a in directory.descendants(agency))), as_of)
+
+
 class Reports:
     """The reports of one scope over the active tables ``names`` of the read model."""
 
@@ -97,6 +105,13 @@ class Reports:
             "aging": {bucket: counts[f"aging_{bucket}"] for bucket, _ in AGING},
             "lists": {name: counts[name] for name in TIMELINE_LISTS},
         }
+
+    def summary(self) -> dict[str, Any]:
+        """What a dashboard needs: the open counts and the clocks; the sold-but-not-delivered
+        list's size is the delivery clocks open."""
+        counts, clocks = self.open_counts(), self.clocks()
+        counts["lists"]["sold_not_delivered"] = clocks["delivery"]["open"]
+        return {**counts, "clocks": clocks}
 
     # ------------------------------------------------------------ clocks
 

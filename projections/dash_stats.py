@@ -44,11 +44,11 @@ def _at_position(db: Database, names: Names, select: str, params: Sequence[Any])
         " WHERE g.projection = %s AND g.generation = %s", (*params, names.projection, names.generation))
 
 
-def child_tables(db: Database, names: Names, period: Period, nodes: Sequence[str],
-                 peers: Sequence[str], cut: Cut | None = None) -> tuple[int, dict[str, dict[str, Any]]]:
-    """The position and, per node, its §4 table (all cases: the sum of the initiations) with
-    ``rank`` {cases, money, of} when it is one of ``peers`` (ranked as GET /rankings ranks
-    them), else None. ``peers`` must be among ``nodes``."""
+def node_sums(db: Database, names: Names, period: Period, nodes: Sequence[str],
+              cut: Cut | None = None) -> tuple[int, dict[str, Sums]]:
+    """The position and, per node, the sums of all its cases (the sum of the initiations) for
+    ``period``: many nodes' figures in one statement (the dashboard's child agencies, the
+    report workers' every office of the nation)."""
     if not nodes:
         return 0 if cut is None else cut.position, {}
     inits, places = ", ".join(["%s"] * len(INITIATIONS)), ", ".join(["%s"] * len(nodes))
@@ -62,11 +62,21 @@ def child_tables(db: Database, names: Names, period: Period, nodes: Sequence[str
     if cut is not None:
         add_extra(sums, cut.extra, period, None, set(nodes))
         position = cut.position
+    return position, {node: found for (node, _), found in sums.items()}
+
+
+def child_tables(db: Database, names: Names, period: Period, nodes: Sequence[str],
+                 peers: Sequence[str], cut: Cut | None = None) -> tuple[int, dict[str, dict[str, Any]]]:
+    """The position and, per node, its §4 table (all cases: the sum of the initiations) with
+    ``rank`` {cases, money, of} when it is one of ``peers`` (ranked as GET /rankings ranks
+    them), else None. ``peers`` must be among ``nodes``."""
+    position, found = node_sums(db, names, period, nodes, cut)
+    sums = {(node, PEER): s for node, s in found.items()}
     ranks = ranking(sums, peers) if peers else {}
     out = {}
     for node in nodes:
         rank = ranks.get(node, {}).get("rank")
-        out[node] = {**table(sums.get((node, PEER))),
+        out[node] = {**table(found.get(node)),
                      "rank": {**rank, "of": len(peers)} if rank else None}
     return position, out
 

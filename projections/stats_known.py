@@ -26,6 +26,7 @@ from projections.stats_model import (
 )
 from projections.stats_query import Cut
 
+PROJECTION = "statistics"
 WINDOW = 256
 """Notifications scanned on each side of the binary search's answer: recorded times follow
 the log order only nearly (they are taken before the commit that numbers the event)."""
@@ -99,3 +100,11 @@ def cut_at(app: Any, directory: Any, position: int) -> Cut:
     size = stats_model.BUCKET  # read at call time: tests use small buckets
     bucket = position // size
     return Cut(position, bucket, replay(app, directory, bucket * size, position))
+
+
+def known_cut(app: Any, directory: Any, read_models: Any, when: datetime) -> Cut:
+    """The statistics' cut of the log at the end of the longest prefix recorded by ``when``,
+    once the statistics read model (``read_models``: ``ReadModels``) has reached it."""
+    position = position_at(app, when)
+    read_models.wait_for(position, [PROJECTION])
+    return cut_at(app, directory, position)

@@ -58,8 +58,23 @@ class Period:
     def label(self) -> str:
         return f"{self.through // 100:04d}-{self.through % 100:02d}"
 
+    @property
+    def last(self) -> int:
+        """September of ``year``, the year's last month (yyyymm)."""
+        return self.year * 100 + 9
+
+    @property
+    def within_year(self) -> bool:
+        """Whether ``through`` is a month of the statistical year (October to September)."""
+        return self.first <= self.through <= self.last
+
     def __contains__(self, month: int) -> bool:
         return self.first <= month <= self.through
+
+
+def outside_year(through: str, year: int) -> str:
+    """The refusal of a ``through`` month outside the statistical year."""
+    return f"through {through} is outside statistical year {year} ({year - 1}-10 to {year}-09)"
 
 
 @dataclass(frozen=True)
@@ -206,6 +221,17 @@ def peers_of(directory: Directory, agency: str, on: date) -> tuple[str, list[str
     else:
         return None
     return (found.level, peers) if agency in peers else None
+
+
+def peers_below(directory: Directory, agency: str, on: date) -> list[str]:
+    """The agencies just below ``agency`` that GET /rankings ranks against each other on
+    ``on``: the provinces below the nation, a province's offices (none below an office)."""
+    found = directory.get(agency)
+    if found.level == Level.NATIONAL:
+        return [a.code for a in directory.provinces(on)]
+    if found.level == Level.PROVINCE:
+        return [a.code for a in directory.offices(on, agency)]
+    return []
 
 
 def ranking(sums: Mapping[tuple[str, str], Sums], peers: Sequence[str]) -> dict[str, dict[str, Any]]:

@@ -8,7 +8,7 @@ from domain import clock
 from domain.access import Forbidden
 from domain.errors import CaseNotFound
 from projections.bottleneck_lists import CLOCK_LISTS, NAMED_LISTS, case_list
-from projections.bottleneck_query import Reports, Scope
+from projections.bottleneck_query import Reports, scope_of
 from service.api.base import ERRORS, Blueprint, current_actor, services
 from service.api.bottleneck_schemas import BottleneckQuerySchema, BottlenecksSchema
 from service.api.schemas import ApiErrorSchema
@@ -36,20 +36,17 @@ def bottlenecks(query: dict[str, Any]) -> dict[str, Any]:
         raise Forbidden(f"a user with role {actor.role} may not read cases")
     svc = services()
     code = query.get("agency") or actor.agency
-    agency = svc.directory.get(code)
+    svc.directory.get(code)  # 422 for an unknown code, before the scope check
     if not actor.sees(code, svc.directory):
         raise CaseNotFound(f"agency {code} is outside your scope ({actor.agency})", field="agency")
     read_models = svc.read_models
     read_models.wait_for(query.get("min_position"), [PROJECTION])
-    below = None if agency.parent is None else (code, *(a.code for a in svc.directory.descendants(code)))
-    scope = Scope(below, query.get("as_of") or clock.today())
+    scope = scope_of(svc.directory, code, query.get("as_of") or clock.today())
     reports = Reports(svc.cases.db, read_models.names(PROJECTION), scope)
     kind = query["kind"]
     body: dict[str, Any] = {"agency": code, "as_of": scope.as_of, "kind": kind}
     if kind == "summary":
-        counts, clocks = reports.open_counts(), reports.clocks()
-        counts["lists"]["sold_not_delivered"] = clocks["delivery"]["open"]  # sold, not yet delivered
-        body.update(counts, clocks=clocks)
+        body.update(reports.summary())
     elif kind in ("stages", "aging"):
         counts = reports.open_counts()
         body.update(open_cases=counts["open_cases"], **{kind: counts[kind]})

@@ -19,7 +19,7 @@ from domain.agencies import Level
 from domain.errors import InvalidValue
 from domain.values import Initiation, JudgmentKind
 from projections import stats_known
-from projections.stats_query import COLUMNS, Cut, Period, rankings, statistics
+from projections.stats_query import COLUMNS, Cut, Period, outside_year, rankings, statistics
 from service.api.base import ERRORS, Blueprint, current_actor, services
 from service.api.schemas import ApiErrorSchema
 from service.errors import BadRequest, ServiceError
@@ -145,11 +145,10 @@ def period_of(year: int | None, through: str | None, today: date) -> Period:
         month = int(through[:4]) * 100 + int(through[5:7])
         if year is None:
             year = statistical_year(date(month // 100, month % 100, 1))
-        if not (year - 1) * 100 + 10 <= month <= year * 100 + 9:
-            raise BadRequest(
-                f"through {through} is outside statistical year {year} "
-                f"({year - 1}-10 to {year}-09)", details={"field": "through"})
-        return Period(year, month)
+        period = Period(year, month)
+        if not period.within_year:
+            raise BadRequest(outside_year(through, year), details={"field": "through"})
+        return period
     year = statistical_year(today) if year is None else year
     last_complete = today.year * 100 + today.month - 1 if today.month > 1 else (today.year - 1) * 100 + 12
     return Period(year, max((year - 1) * 100 + 10, min(year * 100 + 9, last_complete)))
@@ -159,9 +158,7 @@ def known_cut(as_known_at: datetime) -> Cut:
     """The statistics' cut of the log at the last position recorded by ``as_known_at``,
     once the read model has reached it."""
     svc = services()
-    position = stats_known.position_at(svc.cases, as_known_at)
-    svc.read_models.wait_for(position, [PROJECTION])
-    return stats_known.cut_at(svc.cases, svc.directory, position)
+    return stats_known.known_cut(svc.cases, svc.directory, svc.read_models, as_known_at)
 
 
 def _cut(as_known_at: datetime | None, min_position: int | None) -> Cut | None:

@@ -13,11 +13,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from domain.agencies import Agency, Level
+from domain.agencies import Agency
 from projections.bottleneck_query import AGING
 from projections.dash_query import Counts, dashboard_counts
 from projections.dash_stats import child_tables, monthly_rates
-from projections.stats_query import Cut, Period, statistics
+from projections.stats_query import Cut, Period, peers_below, statistics
 from service.services import Services
 from service.web.formatting import label
 
@@ -58,28 +58,15 @@ class Dashboard(Official):
         return max(0, self.head - self.positions.get(model, 0))
 
 
-def in_period(agency: Agency, period: Period) -> bool:
-    return agency.valid_from <= period.end and (agency.valid_to is None or agency.valid_to >= period.start)
-
-
-def peers_below(svc: Services, agency: Agency, on: date) -> list[str]:
-    """The agencies just below ``agency`` that GET /rankings ranks against each other."""
-    if agency.level == Level.NATIONAL:
-        return [a.code for a in svc.directory.provinces(on)]
-    if agency.level == Level.PROVINCE:
-        return [a.code for a in svc.directory.offices(on, agency.code)]
-    return []
-
-
 def official(svc: Services, agency: Agency, period: Period, cut: Cut | None = None) -> Official:
     """The §4 table of ``agency`` for ``period`` with its rank, each child agency's with its
     rank, and the rates month by month: now, or as known at ``cut``."""
     db, directory = svc.cases.db, svc.directory
     stats_names = svc.read_models.names(STATS)
     stats = statistics(db, stats_names, directory, agency.code, period, cut)
-    kids = [a for a in directory.children(agency.code) if in_period(a, period)]
+    kids = [a for a in directory.children(agency.code) if a.valid_during(period.start, period.end)]
     _, tables = child_tables(db, stats_names, period, [a.code for a in kids],
-                             peers_below(svc, agency, period.end), cut)
+                             peers_below(directory, agency.code, period.end), cut)
     _, rates = monthly_rates(db, stats_names, period, agency.code, cut)
     return Official(agency, period, stats, [(a, tables[a.code]) for a in kids], rates)
 

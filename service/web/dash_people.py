@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from domain.agencies import Agency
-from projections.bottleneck_query import Reports, Scope
+from projections.bottleneck_query import Reports, Scope, scope_of
 from service.services import services
 
 ENFORCER_COLUMNS = ("agency", "enforcer", "open_cases", "average_days", "overdue_clocks", "completed",
@@ -24,10 +24,7 @@ class Scoped:
 
 def scoped(agency: Agency, as_of: date) -> Scoped:
     """The agency and the agencies below it (None: every agency, for the nation) on ``as_of``."""
-    directory = services().directory
-    below = None if agency.parent is None else (
-        agency.code, *(a.code for a in directory.descendants(agency.code)))
-    return Scoped(agency, Scope(below, as_of))
+    return Scoped(agency, scope_of(services().directory, agency.code, as_of))
 
 
 def enforcer_rows(where: Scoped, sort: str) -> list[dict[str, Any]]:

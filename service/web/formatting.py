@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, session
+from flask import Flask, has_request_context, session
 from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -102,6 +102,8 @@ def _vi() -> bool:
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "vi"  # a report worker or a command: the official language
     chosen = session.get("lang")
     if chosen in ("vi", "en"):
         return str(chosen)
