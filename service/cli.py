@@ -110,8 +110,8 @@ def _serve(host: str, port: int, workers: int) -> None:
 @main.command()
 @_web_options
 def run(host: str, port: int, workers: int) -> None:
-    """Everything on one machine: the web server and, beside it, the projection runner; with
-    no THADS_REDIS_URL, an embedded Redis too."""
+    """Everything on one machine: the web server and, beside it, the projection runner and a
+    report worker; with no THADS_REDIS_URL, an embedded Redis too."""
     from contextlib import nullcontext
 
     from service.embedded_redis import embedded_redis
@@ -123,14 +123,45 @@ def run(host: str, port: int, workers: int) -> None:
         if not config.redis_url:
             click.echo(f"embedded Redis on {redis_url}")
         runner = subprocess.Popen([sys.executable, "-m", "service.cli", "project"])
+        worker = subprocess.Popen([sys.executable, "-m", "service.cli", "worker"])
         try:
             _serve(host, port, workers)
         finally:
-            runner.terminate()
-            try:
-                runner.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                runner.kill()
+            _stop(worker, warm=5)
+            _stop(runner)
+
+
+def _stop(process: subprocess.Popen[bytes], warm: float = 10) -> None:
+    """Ask a child to stop (SIGTERM; a second one makes an rq worker drop its current job,
+    which is retried later), then kill it if it will not."""
+    for wait in (warm, 10):
+        if process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            pass
+    process.kill()
+    process.wait()
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="Work until the queue is empty, then exit.")
+@click.option("--name", help="The worker's name in rq (default: generated).")
+def worker(burst: bool, name: str | None) -> None:
+    """Make reports: an rq worker on THADS_REDIS_URL's "reports" queue, with rq's scheduler
+    (retries after their pause) and the monthly reports of every province after each month-end
+    (THADS_MONTHLY_REPORTS=n to leave them to other workers)."""
+    from workers.process import run as run_worker
+
+    config = Config()
+    if not config.redis_url:
+        raise click.ClickException("thads worker needs THADS_REDIS_URL (redis://host:6379/0); "
+                                   "thads run starts an embedded Redis and a worker by itself")
+    click.echo(f"report worker on {config.redis_url} (reports in {config.reports_dir})")
+    run_worker(config, burst=burst, name=name)
 
 
 @main.command()

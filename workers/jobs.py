@@ -91,7 +91,8 @@ class Progress:
         self.svc, self.job, self.report_id, self.attempt = svc, job, report_id, attempt
         self.last = -1
         self.delay = svc.config.report_step_delay
-        self._meta(attempt=attempt, progress=0)  # the attempt fences the failure handlers
+        # The attempt fences the failure handlers; the process is the one making the report.
+        self._meta(attempt=attempt, progress=0, pid=os.getpid())
 
     def __call__(self, percent: int) -> None:
         percent = max(0, min(100, int(percent)))

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from redis import RedisError
 
 from domain.access import Actor, Forbidden, Role
 from domain.errors import InvalidValue
+from service.api.stats import period_of
 from service.errors import BadRequest, ServiceError
 from service.reports.queue import ReportsUnavailable, job_id_for
 from service.reports.store import FINISHED, IN_FLIGHT, QUEUED, Report, canonical, now
@@ -50,6 +53,15 @@ def check_may_ask(actor: Actor, kind: str) -> None:
         raise Forbidden(f"a user with role {actor.role} may not ask for reports")
     if kind not in kinds_for(actor):
         raise Forbidden(f"a {kind} report is for {', '.join(ROLES.get(kind, READERS))} only", field="kind")
+
+
+def request_from(fields: Mapping[str, Any], actor: Actor, today: date) -> ReportRequest:
+    """The request a form or a body describes: the agency defaults to the caller's, the year
+    and month as for GET /stats (the last complete month); 400 naming a bad ``through``."""
+    period = period_of(fields.get("year"), fields.get("through"), today)
+    return ReportRequest(kind=fields["kind"], format=fields["format"],
+                         agency=fields.get("agency") or actor.agency, year=period.year, through=period.label,
+                         as_known_at=fields.get("as_known_at"))
 
 
 def ask(svc: Services, actor: Actor, request: ReportRequest) -> tuple[Report, bool]:

@@ -8,6 +8,8 @@ only the report's id; the worker reads everything else from the store.
 
 from __future__ import annotations
 
+import uuid
+
 from redis import Redis, RedisError
 from redis.backoff import NoBackoff
 from redis.retry import Retry as RedisRetry
@@ -41,9 +43,9 @@ def connect(url: str) -> Redis:
                           health_check_interval=30)
 
 
-def job_id_for(report_id: str, attempt: int = 0) -> str:
-    """The rq job of a report (a new one when a lost job is enqueued again)."""
-    return f"report-{report_id}" + (f"-{attempt}" if attempt else "")
+def job_id_for(report_id: str, *, again: bool = False) -> str:
+    """The rq job of a report; ``again``: a new one, for a report whose job Redis lost."""
+    return f"report-{report_id}" + (f"-{uuid.uuid4().hex[:8]}" if again else "")
 
 
 class ReportQueue:
