@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, send_file, url_for
+from flask import Response, url_for
 
 from domain import clock
 from service.api.base import ERRORS, Blueprint, current_actor, services
@@ -21,19 +21,13 @@ from service.api.report_schemas import (
     ReportSchema,
 )
 from service.api.schemas import ApiErrorSchema
-from service.errors import Conflict, ServiceError
 from service.reports import desk
+from service.reports.download import file_response
 from service.reports.store import FINISHED
-from workers import render
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Reports made by the workers")
 
 FILE = {"type": "string", "format": "binary"}
-
-
-class ReportGone(ServiceError):
-    status = 410
-    code = "gone"
 
 
 def _errors(*statuses: int, **descriptions: str) -> Any:
@@ -94,17 +88,4 @@ def report(report_id: Any) -> Any:
 def report_file(report_id: Any) -> Response:
     """The report's file, once it is finished."""
     svc = services()
-    found = desk.visible(svc, current_actor(), str(report_id))
-    if found.status != FINISHED:
-        raise Conflict(f"report {found.id} is {found.status} ({found.progress}%), not finished",
-                       details={"status": found.status, "progress": found.progress})
-    path = desk.file_of(svc, found)
-    if not path.is_file():
-        raise ReportGone(f"the file of report {found.id} is no longer there")
-    request = render.ReportRequest.from_params(found.parameters)
-    response = send_file(path, mimetype=render.content_type(found.format), as_attachment=True,
-                         download_name=render.file_name(request), etag=str(found.sha256), conditional=True,
-                         max_age=0)
-    response.headers["X-Checksum-SHA256"] = str(found.sha256)
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return file_response(svc, desk.visible(svc, current_actor(), str(report_id)))
