@@ -40,9 +40,15 @@ class ThreadCron(CronScheduler):
         pass
 
 
-def start_cron(connection: Redis) -> CronScheduler:
+def make_cron(connection: Redis) -> CronScheduler:
+    """rq's cron with the look for a month that ended, every hour and once at start."""
     cron = ThreadCron(connection=connection)
     cron.register(monthly_reports, QUEUE, interval=CHECK_EVERY, job_timeout=300, name="monthly-reports")
+    return cron
+
+
+def start_cron(connection: Redis) -> CronScheduler:
+    cron = make_cron(connection)
     threading.Thread(target=cron.start, name="thads-cron", daemon=True).start()
     return cron
 
