@@ -74,6 +74,23 @@ def redis_url() -> Iterator[str]:
         client.close()
 
 
+@pytest.fixture
+def report_env(store_url: str, tmp_path: Path, redis_url: str,
+               monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The settings of an app with reports: the report queue on the test worker's Redis
+    database, the reports under the test's folder, no retries, no monthly schedule. They are
+    also put in the environment, where the jobs that rq runs in this process (or a ``thads
+    worker`` started with it) read them, as a worker would."""
+    env = {"THADS_DATABASE_URL": store_url, "THADS_VAR_DIR": str(tmp_path / "var"),
+           "THADS_SECRET_KEY": "test-secret", "THADS_REDIS_URL": redis_url, "THADS_REPORT_RETRIES": "none",
+           "THADS_MONTHLY_REPORTS": "n"}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    for name in ("THADS_TEST_REPORT_DELAY", "THADS_REPORTS_DIR", "THADS_REPORT_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    return env
+
+
 def reset_postgres(url: str) -> None:
     """Empty the store; read-model tables are dropped (their columns change with the code)."""
     with psycopg.connect(url, autocommit=True) as conn:

@@ -1,0 +1,144 @@
+"""``thads worker`` as a process (SPEC §7): it makes a report end to end; killed with SIGKILL in
+the middle of one, no partial file is ever at the final path, and the report is made again
+(worker and work horse killed: rq's abandoned-job clean-up retries it) or ends failed with the
+reason (the work horse killed with no retry left)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from redis import Redis
+from rq.job import Job
+from rq.registry import StartedJobRegistry
+
+from service.app import create_app
+from service.reports.queue import QUEUE
+from service.reports.store import Report
+from tests.integration.reports.helpers import ask, get, reports_dir, some_cases
+from tests.integration.stats_helpers import token_headers
+
+Start = Callable[..., subprocess.Popen[bytes]]
+
+
+@pytest.fixture
+def app(report_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    """The shared fixtures' app with reports; a failed attempt is retried once, at once."""
+    report_env["THADS_REPORT_RETRIES"] = "0"
+    monkeypatch.setenv("THADS_REPORT_RETRIES", "0")
+    flask_app = create_app({**report_env, "THADS_INLINE_PROJECTIONS": "y", "TESTING": "1"})
+    yield flask_app
+    flask_app.extensions["thads"].close()
+
+
+@pytest.fixture
+def start_worker(report_env: dict[str, str], tmp_path: Path) -> Iterator[Start]:
+    """Start ``thads worker`` processes (each in a session of its own); all killed at the end."""
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(**env: str) -> subprocess.Popen[bytes]:
+        log = open(tmp_path / f"worker-{len(started)}.log", "wb")  # noqa: SIM115
+        process = subprocess.Popen([sys.executable, "-m", "service.cli", "worker"],
+                                   env={**os.environ, **report_env, **env}, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def wait_for(what: Callable[[], Any], timeout: float = 30, logs: Path | None = None) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        found = what()
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            found_logs = sorted(logs.glob("worker-*.log")) if logs else []
+            shown = "".join(p.read_text(errors="replace") for p in found_logs)
+            raise AssertionError(f"timed out waiting\n{shown[-4000:]}")
+        time.sleep(0.1)
+
+
+def record(app: Flask, report_id: str) -> Report:
+    found = app.extensions["thads"].reports.get(report_id)
+    assert found is not None
+    return found
+
+
+def horse_of(redis_url: str, report_id: str) -> int:
+    """The work horse making the report (its pid is in the job's meta)."""
+    return int(Job.fetch(f"report-{report_id}", connection=Redis.from_url(redis_url)).get_meta()["pid"])
+
+
+def files(app: Flask) -> list[str]:
+    return sorted(p.name for p in reports_dir(app).iterdir())
+
+
+def test_a_worker_process_makes_a_report(app: Flask, start_worker: Start, tmp_path: Path) -> None:
+    some_cases(app)
+    head = token_headers(app, "cuctruong.vp", "head", "C26")
+    report = ask(app, head).get_json()
+    worker = start_worker()
+    wait_for(lambda: record(app, report["id"]).status == "finished", logs=tmp_path)
+    served = get(app, f"reports/{report['id']}/file", head)
+    assert served.status_code == 200 and b"to_execute,3,600" in served.data
+    worker.terminate()  # an idle worker stops at once
+    assert worker.wait(timeout=15) == 0
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_a_killed_worker_leaves_no_partial_file_and_the_report_is_made_again(
+        app: Flask, start_worker: Start, redis_url: str, tmp_path: Path) -> None:
+    head = token_headers(app, "cuctruong.vp", "head", "C26")
+    report_id = ask(app, head).get_json()["id"]
+    worker = start_worker(THADS_TEST_REPORT_DELAY="1.5")  # 1.5 s at each step of progress
+    wait_for(lambda: record(app, report_id).progress >= 50, logs=tmp_path)  # half written, sleeping
+    horse = horse_of(redis_url, report_id)
+    os.killpg(worker.pid, signal.SIGKILL)  # the worker (and rq's scheduler), then its work horse
+    os.kill(horse, signal.SIGKILL)
+    worker.wait(timeout=10)
+    left = files(app)
+    assert len(left) == 1 and left[0].startswith(report_id) and left[0].endswith(".part")
+    assert get(app, f"reports/{report_id}/file", head).status_code == 409
+    assert record(app, report_id).status == "started"
+    # Nothing notices a dead worker until its job's heartbeat lapses (about 90 s); a live
+    # worker's clean-up then finds the job abandoned. Here that moment is brought forward.
+    StartedJobRegistry(QUEUE, connection=Redis.from_url(redis_url)).cleanup(time.time() + 600)
+    retrying = record(app, report_id)
+    assert retrying.status == "queued" and "stopped before it finished" in str(retrying.error)
+    start_worker()
+    done = wait_for(lambda: (r := record(app, report_id)).status == "finished" and r, logs=tmp_path)
+    assert done.attempts == 2 and files(app) == [f"{report_id}-2.csv"]
+    served = get(app, f"reports/{report_id}/file", head)
+    assert served.headers["X-Checksum-SHA256"] == done.sha256 and len(served.data) == done.size
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_a_killed_work_horse_with_no_retry_left_fails_the_report_with_the_reason(
+        app: Flask, start_worker: Start, redis_url: str, tmp_path: Path) -> None:
+    app.extensions["thads"].report_queue.retries = ()
+    head = token_headers(app, "cuctruong.vp", "head", "C26")
+    report_id = ask(app, head).get_json()["id"]
+    worker = start_worker(THADS_TEST_REPORT_DELAY="1.5")
+    wait_for(lambda: record(app, report_id).progress >= 50, logs=tmp_path)
+    os.kill(horse_of(redis_url, report_id), signal.SIGKILL)  # the OOM killer's way
+    failed = wait_for(lambda: (r := record(app, report_id)).status == "failed" and r, logs=tmp_path)
+    assert failed.error == "the worker process making the report was killed by signal 9"
+    shown = get(app, f"reports/{report_id}", head).get_json()
+    assert (shown["status"], shown["error"]) == ("failed", failed.error)
+    assert files(app) == []
+    assert worker.poll() is None  # the worker lives on
