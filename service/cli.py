@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -127,24 +129,24 @@ def run(host: str, port: int, workers: int) -> None:
         try:
             _serve(host, port, workers)
         finally:
-            _stop(worker, warm=5)
-            _stop(runner)
+            _stop(worker, runner)
 
 
-def _stop(process: subprocess.Popen[bytes], warm: float = 10) -> None:
-    """Ask a child to stop (SIGTERM; a second one makes an rq worker drop its current job,
-    which is retried later), then kill it if it will not."""
-    for wait in (warm, 10):
-        if process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            pass
-    process.kill()
-    process.wait()
+def _stop(*processes: subprocess.Popen[bytes]) -> None:
+    """Ask the children to stop (SIGTERM; a second one makes an rq worker drop its current
+    job, which is retried later), then kill those that will not."""
+    for wait in (5.0, 10.0):
+        running = [p for p in processes if p.poll() is None]
+        for process in running:
+            process.terminate()
+        deadline = time.monotonic() + wait
+        for process in running:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 @main.command()

