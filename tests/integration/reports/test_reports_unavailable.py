@@ -52,6 +52,9 @@ def test_redis_down_refuses_reports_and_nothing_else(down: Flask) -> None:
     refused(ask(down, head))
     assert time.monotonic() - started < 3
     assert get(down, "reports", head).get_json()["total"] == 0
+    health = client.get("/api/v1/health").get_json()
+    assert (health["status"], health["redis"], health["store"]["ok"]) == (
+        "degraded", {"configured": True, "ok": False}, True)
     web = Web(down)
     web.login("cuctruong.vp", PASSWORD)
     assert web.get("/dashboard?agency=C26&month=2020-03").status_code == 200
@@ -77,6 +80,7 @@ def test_a_redis_outage_keeps_finished_reports_and_recovers(report_env: dict[str
         assert get(app, f"reports/{first['id']}/file", head).status_code == 200
         assert get(app, "reports", head).get_json()["total"] == 1
         private_redis.start()
+        assert app.test_client().get("/api/v1/health").get_json()["redis"]["ok"] is True
         later = ask(app, head, agency="CC243")
         assert later.status_code == 202
         work(private_redis.url)
