@@ -143,13 +143,14 @@ def history(svc: Services, actor: Actor, *, page: int, per_page: int,
 def refresh(svc: Services, reports: list[Report]) -> list[Report]:
     """Reconcile reports still on their way with their rq jobs: a job rq has failed (a worker
     that was not ``thads worker`` killed in the middle) or lost (Redis emptied) makes its
-    report failed, with the reason. Redis unreachable: the records as they are."""
-    out = []
+    report failed, with the reason. Redis unreachable: the records as they are (asked once)."""
+    out, reachable = [], True
     for report in reports:
-        if report.status in IN_FLIGHT and report.job_id:
+        if reachable and report.status in IN_FLIGHT and report.job_id:
             try:
                 status, why = svc.report_queue.job_state(report.job_id)
             except (RedisError, ReportsUnavailable):
+                reachable = False
                 out.append(report)
                 continue
             reason = None
