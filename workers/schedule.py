@@ -14,10 +14,11 @@ queued the job; an embedded Redis restarted empty) is queued again by a later ti
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from domain import clock
+from projections import stats_known
 from service.reports import desk
 from service.reports.queue import job_id_for
 from service.reports.store import canonical
@@ -34,6 +35,7 @@ SCHEDULER = "scheduler"
 CHECK_EVERY = 3600
 """Seconds between two looks for a month that ended (rq's cron, in every worker)."""
 LOST_AFTER = timedelta(minutes=10)
+STATISTICS = "statistics"
 
 
 def month_just_ended(today: date) -> tuple[int, str, date]:
@@ -53,9 +55,20 @@ def monthly_reports(today: str | None = None) -> dict[str, Any]:
     return {"created": created, "requeued": requeued}
 
 
+def caught_up(svc: Services, last_day: date) -> bool:
+    """Whether the statistics read model has applied every event recorded by the end of
+    ``last_day`` (Vietnam time): a report made before would miss some of the month, for good."""
+    end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=clock.VIETNAM)
+    return svc.read_models.positions().get(STATISTICS, 0) >= stats_known.position_at(svc.cases, end)
+
+
 def schedule_month(svc: Services, today: date) -> list[str]:
-    """Create and queue the month's report of every province that has none yet."""
+    """Create and queue the month's report of every province that has none yet (none while
+    the statistics are behind the month's end: the next tick tries again)."""
     year, through, last_day = month_just_ended(today)
+    if not caught_up(svc, last_day):
+        log.warning("monthly reports for %s wait: the statistics are behind the month's end", through)
+        return []
     created = []
     for province in svc.directory.provinces(last_day):
         request = ReportRequest(KIND, FORMAT, province.code, year, through)

@@ -5,16 +5,19 @@ and with two jobs racing; a scheduled report whose job Redis lost is queued agai
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 from flask import Flask
 from redis import Redis
 from rq import Queue, SimpleWorker
 
+from domain import clock
 from domain.agencies import default_directory
+from service.api.schemas import CaseCreateSchema
 from service.reports.queue import QUEUE
 from service.reports.store import Report
+from tests.conftest import PASSWORD, case_body
 from workers import schedule
 from workers.jobs import job_services
 from workers.process import make_cron
@@ -89,3 +92,14 @@ def test_a_scheduled_report_whose_job_was_lost_is_queued_again(app: Flask, redis
     assert again is not None and again.job_id != f"report-{first}"
     assert Queue(QUEUE, connection=connection).job_ids.count(again.job_id) == 1
     assert schedule.requeue_lost(svc) == []  # their new jobs are there
+
+
+def test_the_reports_wait_for_the_statistics_of_the_whole_month(app: Flask, redis_url: str) -> None:
+    svc = app.extensions["thads"]
+    head = svc.cases.users.create("truong.vn", PASSWORD, "head", "VN").actor
+    svc.cases.create_case(head, CaseCreateSchema().load(case_body()))  # the read model not told
+    after_this_month = datetime.now(tz=clock.VIETNAM).date().replace(day=1) + timedelta(days=40)
+    assert schedule.schedule_month(svc, after_this_month) == []
+    svc.read_models.runner.catch_up()
+    assert len(schedule.schedule_month(svc, after_this_month)) == len(
+        default_directory().provinces(schedule.month_just_ended(after_this_month)[2]))
