@@ -36,6 +36,14 @@ def clear_temporary(directory: Path, report_id: str) -> int:
     return removed
 
 
+def clear_other_attempts(directory: Path, report_id: str, keep: Path) -> None:
+    """Delete the complete files of earlier attempts (one killed after its rename, before it
+    could record it): only ``keep`` is the report's."""
+    for path in directory.glob(f"{report_id}-*"):
+        if path != keep:
+            path.unlink(missing_ok=True)
+
+
 def sweep(directory: Path, older_than: float) -> int:
     """Delete every temporary file not touched for ``older_than`` seconds: no live attempt
     runs that long (the job timeout), so its writer is dead."""

@@ -81,6 +81,7 @@ def make_report(report_id: str) -> dict[str, Any]:
             final.unlink(missing_ok=True)  # a later attempt took the report over
             log.warning("report %s: attempt %s was overtaken by a later one", report_id, attempt)
             return {"report": report_id, "skipped": True}
+        files.clear_other_attempts(directory, report_id, keep=final)
         return {"report": report_id, "position": position, "size": size, "sha256": sha256}
 
 
