@@ -19,7 +19,7 @@ from typing import Any
 from redis import RedisError
 
 from domain.access import Actor, Forbidden, Role
-from domain.errors import InvalidValue
+from domain.errors import CaseError
 from service.api.stats import period_of
 from service.errors import BadRequest, ServiceError
 from service.reports.queue import ReportsUnavailable, job_id_for
@@ -69,8 +69,10 @@ def ask(svc: Services, actor: Actor, request: ReportRequest) -> tuple[Report, bo
     check_may_ask(actor, request.kind)
     try:
         render.check(svc.directory, request)
-    except InvalidValue as error:
-        raise BadRequest(error.message, details={"field": error.field}) from None
+    except Forbidden:
+        raise
+    except CaseError as error:  # a value the renderer cannot take: bad input
+        raise BadRequest(error.message, details={"field": error.field} if error.field else {}) from None
     if request.as_known_at is not None and request.as_known_at > datetime.now(tz=request.as_known_at.tzinfo):
         raise BadRequest("as_known_at is in the future", details={"field": "as_known_at"})
     if not actor.sees(request.agency, svc.directory):
