@@ -29,6 +29,7 @@ def file_response(svc: Services, report: Report) -> Response:
     response = send_file(path, mimetype=render.content_type(report.format), as_attachment=True,
                          download_name=render.file_name(request), etag=str(report.sha256), conditional=True,
                          max_age=0)
+    response.headers["Content-Type"] = render.content_type(report.format)  # send_file adds a 2nd charset
     response.headers["X-Checksum-SHA256"] = str(report.sha256)
     response.headers["Cache-Control"] = "private, no-cache"  # case data: kept by no shared cache
     return response

@@ -98,9 +98,10 @@ def test_a_worker_process_makes_a_report(app: Flask, start_worker: Start, tmp_pa
     head = token_headers(app, "cuctruong.vp", "head", "C26")
     report = ask(app, head).get_json()
     worker = start_worker()
-    wait_for(lambda: record(app, report["id"]).status == "finished", logs=tmp_path)
+    done = wait_for(lambda: (r := record(app, report["id"])).status == "finished" and r, logs=tmp_path)
+    stats = get(app, "stats?agency=C26&year=2020&through=2020-03", head).get_json()
     served = get(app, f"reports/{report['id']}/file", head)
-    assert served.status_code == 200 and b"to_execute,3,600" in served.data
+    assert served.status_code == 200 and len(served.data) == done.size and done.position == stats["position"]
     worker.terminate()  # an idle worker stops at once
     assert worker.wait(timeout=15) == 0
 
