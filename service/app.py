@@ -11,7 +11,7 @@ from flask_smorest import Api
 
 from domain.access import Role
 from domain.agencies import default_directory
-from service.api import audit, bottlenecks, cases, directory, health, stats
+from service.api import audit, bottlenecks, cases, directory, health, reports, stats
 from service.api import errors as api_errors
 from service.audit.reads import record as record_read
 from service.config import Config
@@ -50,6 +50,7 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     api.register_blueprint(bottlenecks.blp)
     api.register_blueprint(health.blp)
     api.register_blueprint(audit.blp)
+    api.register_blueprint(reports.blp)
     api_errors.register(app, pages=page_for)  # after Api(): our JSON contract replaces flask-smorest's
     init_web(app, cfg)
 

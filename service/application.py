@@ -26,6 +26,7 @@ from service import idempotency, numbers, users
 from service.audit import reads as audit_reads
 from service.errors import DuplicateCase, VersionConflict
 from service.numbers import CaseNumbers
+from service.reports import store as report_store
 from service.store import Database, dialect_of, eventsourcing_env
 from service.transcodings import register_all
 from service.users import UserStore
@@ -92,7 +93,8 @@ class CaseApplication(Application[UUID]):
         datastore = cast(Any, self.recorder).datastore  # both recorders of SQLite and PostgreSQL
         self.db = Database(datastore, dialect_of(database_url))
         if create_tables:
-            self.db.create(users.SCHEMA + numbers.SCHEMA + idempotency.SCHEMA + audit_reads.SCHEMA)
+            self.db.create(users.SCHEMA + numbers.SCHEMA + idempotency.SCHEMA + audit_reads.SCHEMA
+                           + report_store.SCHEMA)
         self.users = UserStore(self.db, directory)
         self.numbers = CaseNumbers(self.db)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -111,8 +113,8 @@ def _serve(host: str, port: int, workers: int) -> None:
 @main.command()
 @_web_options
 def run(host: str, port: int, workers: int) -> None:
-    """Everything on one machine: the web server and, beside it, the projection runner; with
-    no THADS_REDIS_URL, an embedded Redis too."""
+    """Everything on one machine: the web server and, beside it, the projection runner and a
+    report worker; with no THADS_REDIS_URL, an embedded Redis too."""
     from contextlib import nullcontext
 
     from service.embedded_redis import embedded_redis
@@ -124,14 +126,45 @@ def run(host: str, port: int, workers: int) -> None:
         if not config.redis_url:
             click.echo(f"embedded Redis on {redis_url}")
         runner = subprocess.Popen([sys.executable, "-m", "service.cli", "project"])
+        worker = subprocess.Popen([sys.executable, "-m", "service.cli", "worker"])
         try:
             _serve(host, port, workers)
         finally:
-            runner.terminate()
-            try:
-                runner.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                runner.kill()
+            _stop(worker, runner)
+
+
+def _stop(*processes: subprocess.Popen[bytes]) -> None:
+    """Ask the children to stop (SIGTERM; a second one makes an rq worker drop its current
+    job, which is retried later), then kill those that will not."""
+    for wait in (5.0, 10.0):
+        running = [p for p in processes if p.poll() is None]
+        for process in running:
+            process.terminate()
+        deadline = time.monotonic() + wait
+        for process in running:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="Work until the queue is empty, then exit.")
+@click.option("--name", help="The worker's name in rq (default: generated).")
+def worker(burst: bool, name: str | None) -> None:
+    """Make reports: an rq worker on THADS_REDIS_URL's "reports" queue, with rq's scheduler
+    (retries after their pause) and the monthly reports of every province after each month-end
+    (THADS_MONTHLY_REPORTS=n to leave them to other workers)."""
+    from workers.process import run as run_worker
+
+    config = Config()
+    if not config.redis_url:
+        raise click.ClickException("thads worker needs THADS_REDIS_URL (redis://host:6379/0); "
+                                   "thads run starts an embedded Redis and a worker by itself")
+    click.echo(f"report worker on {config.redis_url} (reports in {config.reports_dir})")
+    run_worker(config, burst=burst, name=name)
 
 
 @main.command()

@@ -37,6 +37,16 @@ class Config:
         self.session_hours: int = self._int("THADS_SESSION_HOURS", 10)
         # Signs audit checkpoints; kept away from the store (a checkpoint proves the store's past).
         self.audit_key: str | None = self._get("THADS_AUDIT_KEY")
+        # Reports (SPEC §7): where the finished files live (shared by the workers and the web
+        # processes), how long one job may run, the pauses before each retry of a failed one,
+        # and whether the workers generate every province's monthly report after a month-end.
+        self.reports_dir = Path(self._get("THADS_REPORTS_DIR") or self.var_dir / "reports")
+        self.report_timeout: int = self._int("THADS_REPORT_TIMEOUT", 600)
+        self.report_retries: tuple[int, ...] = self._ints("THADS_REPORT_RETRIES", (10, 30, 60))
+        self.monthly_reports: bool = self._bool("THADS_MONTHLY_REPORTS", True)
+        # Tests only: seconds the report job sleeps at each step of progress (a slow report
+        # that a test can kill in the middle).
+        self.report_step_delay: float = float(self._get("THADS_TEST_REPORT_DELAY") or 0)
 
     def _get(self, key: str, default: str | None = None) -> str | None:
         value = self._values.get(key)
@@ -50,6 +60,21 @@ class Config:
             return int(raw)
         except ValueError:
             raise ValueError(f"{key} must be an integer, got {raw!r}") from None
+
+    def _ints(self, key: str, default: tuple[int, ...]) -> tuple[int, ...]:
+        """A comma-separated list of whole numbers ≥ 0; ``none`` for an empty one."""
+        raw = self._get(key)
+        if raw is None:
+            return default
+        if raw.strip().lower() == "none":
+            return ()
+        try:
+            values = tuple(int(part) for part in raw.split(","))
+        except ValueError:
+            raise ValueError(f"{key} must be whole numbers separated by commas (or none): {raw!r}") from None
+        if any(v < 0 for v in values):
+            raise ValueError(f"{key} must not hold negative numbers, got {raw!r}")
+        return values
 
     def _bool(self, key: str, default: bool) -> bool:
         raw = self._get(key)

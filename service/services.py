@@ -15,6 +15,8 @@ from service.application import CaseApplication
 from service.auth import Tokens
 from service.config import Config
 from service.idempotency import IdempotencyStore
+from service.reports.queue import ReportQueue
+from service.reports.store import ReportStore
 
 
 @dataclass
@@ -25,6 +27,8 @@ class Services:
     tokens: Tokens
     idempotency: IdempotencyStore
     read_models: ReadModels
+    reports: ReportStore
+    report_queue: ReportQueue
 
     @classmethod
     def build(cls, config: Config, directory: Directory) -> Services:
@@ -41,9 +45,12 @@ class Services:
             idempotency=IdempotencyStore(cases.db),
             read_models=ReadModels(registry, Runner(cases, registry),
                                    inline=config.inline_projections),
+            reports=ReportStore(cases.db),
+            report_queue=ReportQueue(config),
         )
 
     def close(self) -> None:
+        self.report_queue.close()
         self.cases.close()
 
 

@@ -1,8 +1,9 @@
 """Fixtures shared by every test: the two stores (SQLite file, real PostgreSQL), the Flask
-app and client on a store, users and tokens, the ``thads`` command on the same store.
+app and client on a store, users and tokens, the ``thads`` command on the same store, and a
+Redis database of the test worker's own.
 
 ``store_url`` is parametrised so every test that uses it runs on SQLite and on PostgreSQL.
-Under CI (``CI=true``) an unreachable PostgreSQL fails the run instead of skipping.
+Under CI (``CI=true``) an unreachable PostgreSQL or Redis fails the run instead of skipping.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 import psycopg
 import pytest
+import redis
 from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
@@ -29,6 +31,9 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 PG_TEST_DB = os.environ.get("THADS_TEST_PG_DB", "thads_test") + (f"_{WORKER}" if WORKER else "")
 PG_URL = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_TEST_DB
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+REDIS_URL = os.environ.get("THADS_TEST_REDIS_URL", "redis://127.0.0.1:6379/{db}").format(
+    db=8 + int(WORKER.removeprefix("gw") or 0) % 8)
+"""The report queue's tests: a database of their own per test worker (8, 9, …, 15)."""
 PASSWORD = "correct-horse-1"
 Invoke = Callable[..., Result]
 
@@ -51,6 +56,39 @@ def postgres_database() -> str:
     except psycopg.OperationalError as error:
         _unavailable("PostgreSQL", error)
     return PG_URL
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """The test worker's Redis database, empty, and emptied again afterwards."""
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.flushdb()
+    except redis.RedisError as error:
+        client.close()
+        _unavailable("Redis", error)
+    yield REDIS_URL
+    try:
+        client.flushdb()
+    finally:
+        client.close()
+
+
+@pytest.fixture
+def report_env(store_url: str, tmp_path: Path, redis_url: str,
+               monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The settings of an app with reports: the report queue on the test worker's Redis
+    database, the reports under the test's folder, no retries, no monthly schedule. They are
+    also put in the environment, where the jobs that rq runs in this process (or a ``thads
+    worker`` started with it) read them, as a worker would."""
+    env = {"THADS_DATABASE_URL": store_url, "THADS_VAR_DIR": str(tmp_path / "var"),
+           "THADS_SECRET_KEY": "test-secret", "THADS_REDIS_URL": redis_url, "THADS_REPORT_RETRIES": "none",
+           "THADS_MONTHLY_REPORTS": "n"}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    for name in ("THADS_TEST_REPORT_DELAY", "THADS_REPORTS_DIR", "THADS_REPORT_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    return env
 
 
 def reset_postgres(url: str) -> None:

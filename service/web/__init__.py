@@ -1,5 +1,5 @@
 """The staff web UI (server-rendered pages, Vietnamese first): login, cases, dashboard,
-bottleneck lists, accounts, the auditor's pages and every action of one user. ``init_web``
+bottleneck lists, reports, accounts, the auditor's pages and every action of one user. ``init_web``
 wires Flask-Login, Flask-WTF's CSRF, Flask-Babel and Flask-Limiter into the app and registers
 one blueprint per area."""
 
@@ -20,6 +20,7 @@ from service.web import (
     cases,
     dashboard,
     formatting,
+    reports,
     security,
 )
 
@@ -40,6 +41,7 @@ def init_web(app: Flask, config: Config) -> None:
     cases.init(app)
     dashboard.init(app)
     bottleneck_pages.init(app)
+    reports.init(app)
     admin.init(app)
     audit_pages.init(app)
     audit_users.init(app)

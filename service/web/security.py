@@ -14,6 +14,7 @@ from service.config import Config
 
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+REDIS_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 
 # Pages load only their own scripts, styles and images; no framing anywhere.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -47,6 +48,8 @@ def init(app: Flask, config: Config) -> None:
         WTF_CSRF_CHECK_DEFAULT=False,  # checked below for the pages; the API uses bearer tokens
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
         RATELIMIT_STORAGE_URI=limiter_storage(config.redis_url),
+        # Redis down or unreachable: give up within a second (and log in unthrottled, below).
+        RATELIMIT_STORAGE_OPTIONS=REDIS_TIMEOUTS if config.redis_url else {},
         RATELIMIT_HEADERS_ENABLED=True,
         RATELIMIT_SWALLOW_ERRORS=True,  # Redis down: logging in still works, unthrottled
         LOGIN_LIMIT=config.login_limit,

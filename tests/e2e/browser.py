@@ -54,7 +54,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     app.close()
     port = free_port()
     env: dict[str, Any] = {**os.environ, "THADS_DATABASE_URL": store_url, "THADS_SECRET_KEY": "browser",
-                           "THADS_VAR_DIR": str(tmp / "var"), "PORT": str(port), "THADS_REDIS_URL": REDIS_URL}
+                           "THADS_VAR_DIR": str(tmp / "var"), "PORT": str(port), "THADS_REDIS_URL": REDIS_URL,
+                           "THADS_MONTHLY_REPORTS": "n"}  # no province reports to make meanwhile
     log = open(tmp / "server.log", "w")  # noqa: SIM115
     process = subprocess.Popen([sys.executable, "-m", "service.cli", "run", "--workers", "2"], env=env,
                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

@@ -78,3 +78,8 @@ def test_users_create_refuses_a_duplicate_username(thads: Invoke, app: Flask) ->
     assert "user u1 already exists" in result.output
     assert users.count() == 1
     assert users.get("u1").role == "enforcer" and users.password_hash("u1") == first_hash  # type: ignore[union-attr]
+
+
+def test_worker_needs_redis(thads: Invoke) -> None:
+    result = thads("worker", "--burst")
+    assert result.exit_code != 0 and "THADS_REDIS_URL" in result.output
