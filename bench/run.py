@@ -6,10 +6,10 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from bench import audit, commands, projections, web
+from bench import audit, commands, projections, reports, web
 
 BENCHMARKS: dict[str, Callable[..., Any]] = {"commands": commands.run, "projections": projections.run,
-                                             "web": web.run, "audit": audit.run}
+                                             "web": web.run, "audit": audit.run, "reports": reports.run}
 
 
 def main() -> None:

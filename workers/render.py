@@ -17,29 +17,26 @@ from typing import Any
 from projections import stats_known
 from projections.stats_query import Cut
 from service.audit.exports import FORMATS as LOG_FORMATS
-from workers import (
-    bottleneck_report,
-    csv_file,
-    html,
-    pdf,
-    process_mining,
-    rankings_report,
-    statistics_report,
-    xlsx,
-)
 from workers.document import Document, Percent, Progress
 from workers.request import FORMATS, ReportRequest, check
 
 __all__ = ["FORMATS", "ReportRequest", "check", "content_type", "file_name", "position_of", "render"]
 
-BUILDERS: dict[str, Callable[[Any, ReportRequest, Cut | None, Progress], Document]] = {
-    "statistics": statistics_report.build,
-    "rankings": rankings_report.build,
-    "bottlenecks": bottleneck_report.build,
-}
-WRITERS: dict[str, Callable[[Document, Path, Progress], None]] = {
-    "xlsx": xlsx.write, "csv": csv_file.write, "html": html.write, "pdf": pdf.write,
-}
+
+def builders() -> dict[str, Callable[[Any, ReportRequest, Cut | None, Progress], Document]]:
+    """The report builders and writers, imported when a report is made: they use the web UI's
+    labels and formatting, and the web package imports the report desk, which imports this."""
+    from workers import bottleneck_report, rankings_report, statistics_report
+
+    return {"statistics": statistics_report.build, "rankings": rankings_report.build,
+            "bottlenecks": bottleneck_report.build}
+
+
+def writers() -> dict[str, Callable[[Document, Path, Progress], None]]:
+    from workers import csv_file, html, pdf, xlsx
+
+    return {"xlsx": xlsx.write, "csv": csv_file.write, "html": html.write, "pdf": pdf.write}
+
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
@@ -74,6 +71,8 @@ def render(services: Any, request: ReportRequest, out: Path, progress: Callable[
     percent = Percent(progress)
     percent(0)
     if request.kind == "process_mining":
+        from workers import process_mining
+
         position = process_mining.write(services, request, out, percent.step(0, 100))
     else:
         cut = None
@@ -81,8 +80,8 @@ def render(services: Any, request: ReportRequest, out: Path, progress: Callable[
             cut = stats_known.known_cut(services.cases, services.directory, services.read_models,
                                         request.as_known_at)
         percent(5)
-        document = BUILDERS[request.kind](services, request, cut, percent.step(5, 40))
-        WRITERS[request.format](document, out, percent.step(40, 100))
+        document = builders()[request.kind](services, request, cut, percent.step(5, 40))
+        writers()[request.format](document, out, percent.step(40, 100))
         position = document.position
     percent(100)
     return position
