@@ -23,8 +23,6 @@ def write(services: Any, request: ReportRequest, out: Path, progress: Progress) 
         covered += positions
         progress(covered / max(export.high, 1))
 
-    with out.open("w", encoding="utf-8") as f:
-        for chunk in export.chunks(request.format, read):
-            f.write(chunk)
+    export.save(request.format, out, read)
     progress(1.0)
     return export.head

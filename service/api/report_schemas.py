@@ -14,8 +14,8 @@ from service.reports.store import FAILED, Report
 from workers import render
 from workers.render import ReportRequest
 
-FORMATS = ("xlsx", "csv", "html", "pdf", "xes", "ocel")
-"""Every format the API names (SPEC §8); ``render.FORMATS`` says which kind comes in which."""
+FORMATS = tuple(dict.fromkeys(f for formats in render.FORMATS.values() for f in formats))
+"""Every format (SPEC §8); ``render.FORMATS`` says which kind comes in which."""
 STATUSES = ("queued", "started", "finished", "failed")
 
 

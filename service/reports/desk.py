@@ -30,8 +30,8 @@ from workers.render import ReportRequest
 
 log = logging.getLogger(__name__)
 
-KINDS = ("statistics", "bottlenecks", "rankings", "process_mining")
-"""Every kind of report the API names (SPEC §8); ``render.FORMATS`` says which exist."""
+KINDS = tuple(render.FORMATS)
+"""Every kind of report (SPEC §8), in the renderers' order."""
 READERS = (Role.ENFORCER, Role.HEAD, Role.AUDITOR)
 ROLES = {"process_mining": (Role.AUDITOR,)}
 """Who may ask for (and see) each kind; the others: every reader."""
@@ -73,8 +73,6 @@ def ask(svc: Services, actor: Actor, request: ReportRequest) -> tuple[Report, bo
         raise
     except CaseError as error:  # a value the renderer cannot take: bad input
         raise BadRequest(error.message, details={"field": error.field} if error.field else {}) from None
-    if request.as_known_at is not None and request.as_known_at > datetime.now(tz=request.as_known_at.tzinfo):
-        raise BadRequest("as_known_at is in the future", details={"field": "as_known_at"})
     if not actor.sees(request.agency, svc.directory):
         raise Forbidden(f"agency {request.agency} is outside your scope ({actor.agency})", field="agency")
     params = canonical(request.params())
