@@ -26,7 +26,8 @@ def rebuild_with_progress(runner: Runner, names: list[str], *, fresh: bool = Fal
     done = [0 if fresh or (b := runner.registry.building(n)) is None else b.position for n in names]
     with click.progressbar(length=max(head - min(done), 1), label=f"Rebuilding {', '.join(names)}",
                            show_pos=True, show_percent=True, show_eta=True) as bar:
-        # One process per read model, to use every core. PostgreSQL writes them side by side;
+        # A process per read model and its companions (``Runner.process_groups``: two for
+        # everything), to use every core. PostgreSQL writes them side by side;
         # SQLite has one writer at a time, so there each process folds its batch before it
         # takes the lock to write it (``Runner.apply``).
         runner.rebuild_many(names, progress=bar.update, fresh=fresh, processes=len(names) > 1)

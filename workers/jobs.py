@@ -105,7 +105,6 @@ class Progress:
         if self.delay:
             time.sleep(self.delay)
 
-
     def _meta(self, **values: int) -> None:
         if self.job is None:
             return

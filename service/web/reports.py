@@ -96,7 +96,7 @@ def _page(form: Mapping[str, str], *, status: int, error: str | None = None) -> 
     page = dash_params.page(request.args)
     reports, total = desk.history(svc, actor, page=page, per_page=PER_PAGE)
     today = clock.today()
-    kinds = [k for k in desk.kinds_for(actor) if k in render.FORMATS]
+    kinds = desk.kinds_for(actor)
     formats = sorted({f for k in kinds for f in render.FORMATS[k]}, key=FORMATS.index)
     default_month = dash_params.month({}, today).label
     return render_template(
@@ -111,7 +111,7 @@ def _page(form: Mapping[str, str], *, status: int, error: str | None = None) -> 
 
 def _request(form: Mapping[str, str], actor: Actor) -> ReportRequest:
     """The form's request; 400 naming the field at the first bad one."""
-    kinds = [k for k in desk.kinds_for(actor) if k in render.FORMATS]
+    kinds = desk.kinds_for(actor)
     kind = dash_params.choice(form, "kind", tuple(kinds), None)
     fmt = dash_params.choice(form, "format", FORMATS, None)
     if kind is None or fmt is None:
