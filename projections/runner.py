@@ -34,6 +34,11 @@ REBUILD_BATCH = 131072
 """A rebuild commits less often: the statistics' monthly sums and the dashboard's counters
 are rewritten once per batch, not once per 20,000 events (a third of the statistics' writes
 at a million cases); a batch of decoded events holds some 250 MB."""
+REBUILD_CACHE_MB = 1024
+"""SQLite's page cache per connection of a rebuilding process (``Database.bulk_cache``): at a
+million cases the read models' indexes outgrow the default 2 MB a thousand times over."""
+REBUILD_TEMP_MB = 256
+"""PostgreSQL's temporary buffers per session of a rebuilding process (``_build_child``)."""
 
 
 class PositionMoved(Exception):
@@ -209,6 +214,7 @@ class Runner:
         # of objects: the collector's automatic passes walked the caches again and again (a
         # third of a rebuild's CPU time). Reference counting frees almost everything; the
         # cycles a batch leaves are collected once per batch, young objects only.
+        self.app.db.bulk_cache(REBUILD_CACHE_MB)
         automatic = gc.isenabled()
         gc.disable()
         try:
@@ -387,6 +393,10 @@ def _build_child(url: str, wanted: list[tuple[str, int]], parent: int, batch: in
     _die_with_parent()
     if os.getppid() != parent:
         raise SystemExit("the rebuilding process's parent died")
+    # PostgreSQL: each batch's upserts go through temporary staging tables (``Database.upsert``)
+    # of tens of megabytes, more than the 8 MB of temporary buffers a session has by default
+    # (set here, before any connection opens: it cannot change once a session used one).
+    os.environ["PGOPTIONS"] = f"{os.environ.get('PGOPTIONS', '')} -c temp_buffers={REBUILD_TEMP_MB}MB".strip()
     app = CaseApplication(url, default_directory(), create_tables=False)
     try:
         registry = Registry(app.db, all_projections())
