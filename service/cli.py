@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import subprocess
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +16,7 @@ from domain.errors import CaseError
 from projections.runner import REBUILD_BATCH
 from service.config import Config
 from service.errors import ServiceError
+from service.health import MAX_LAG
 
 
 def _prepare_store() -> int:
@@ -65,9 +63,17 @@ def main() -> None:
 
 
 @main.command()
-def init() -> None:
+@click.option("--create-database", is_flag=True,
+              help="On PostgreSQL, create the database of THADS_DATABASE_URL first when it is missing.")
+def init(create_database: bool) -> None:
     """Create the store's tables (run once before starting several processes)."""
-    click.echo(f"store ready: {Config().database_url} (log head {_prepare_store()})")
+    from service.check import redact
+    from service.store import ensure_database
+
+    url = Config().database_url
+    if create_database and ensure_database(url):
+        click.echo(f"created the database {redact(url)}")
+    click.echo(f"store ready: {redact(url)} (log head {_prepare_store()})")
 
 
 def _web_options(command: Any) -> Any:
@@ -112,42 +118,36 @@ def _serve(host: str, port: int, workers: int) -> None:
 
 @main.command()
 @_web_options
-def run(host: str, port: int, workers: int) -> None:
+@click.option("--report-workers", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Report workers (thads worker) to run beside the web server.")
+@click.option("--runner-per-projection", is_flag=True,
+              help="A projection runner per read model (thads project --only NAME) instead of one "
+                   "for them all.")
+def run(host: str, port: int, workers: int, report_workers: int, runner_per_projection: bool) -> None:
     """Everything on one machine: the web server and, beside it, the projection runner and a
-    report worker; with no THADS_REDIS_URL, an embedded Redis too."""
+    report worker; with no THADS_REDIS_URL, an embedded Redis too. A process that dies is
+    started again; Ctrl-C stops them all."""
     from contextlib import nullcontext
 
+    from projections import all_projections
     from service.embedded_redis import embedded_redis
+    from service.supervise import Child, Supervisor, thads
 
     config = Config()
     _prepare_store()
     with nullcontext(config.redis_url) if config.redis_url else embedded_redis(config.var_dir) as redis_url:
-        os.environ["THADS_REDIS_URL"] = redis_url  # for the web workers and the processes below
+        os.environ["THADS_REDIS_URL"] = redis_url  # for the processes below
         if not config.redis_url:
             click.echo(f"embedded Redis on {redis_url}")
-        runner = subprocess.Popen([sys.executable, "-m", "service.cli", "project"])
-        worker = subprocess.Popen([sys.executable, "-m", "service.cli", "worker"])
-        try:
-            _serve(host, port, workers)
-        finally:
-            _stop(worker, runner)
-
-
-def _stop(*processes: subprocess.Popen[bytes]) -> None:
-    """Ask the children to stop (SIGTERM; a second one makes an rq worker drop its current
-    job, which is retried later), then kill those that will not."""
-    for wait in (5.0, 10.0):
-        running = [p for p in processes if p.poll() is None]
-        for process in running:
-            process.terminate()
-        deadline = time.monotonic() + wait
-        for process in running:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-    for process in processes:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        web = Child("web server", thads("serve", "--host", host, "--port", str(port),
+                                        "--workers", str(workers)))
+        reporters = [Child(f"report worker {n}", thads("worker")) for n in range(1, report_workers + 1)]
+        if runner_per_projection:
+            runners = [Child(f"projection runner {p.name}", thads("project", "--only", p.name))
+                       for p in all_projections()]
+        else:
+            runners = [Child("projection runner", thads("project"))]
+        Supervisor([web, *reporters, *runners], echo=lambda line: click.echo(line, err=True)).run()
 
 
 @main.command()
@@ -174,33 +174,72 @@ def worker(burst: bool, name: str | None) -> None:
 @click.option("--fresh", is_flag=True, help="With --rebuild: start again instead of continuing "
                                             "an interrupted rebuild.")
 @click.option("--once", is_flag=True, help="Catch up with the log, then exit.")
+@click.option("--only", metavar="NAME", multiple=True,
+              help="Keep only this read model current (repeat for several): a runner per read "
+                   "model, each in a process of its own, on any machine.")
 @click.option("--batch", type=click.IntRange(min=100), default=REBUILD_BATCH, show_default=True,
               help="Events per committed batch of a rebuild: larger is faster, smaller holds less "
                    "memory (some 2 kB an event) and loses less work when interrupted.")
-def project(rebuild: str | None, fresh: bool, once: bool, batch: int) -> None:
+def project(rebuild: str | None, fresh: bool, once: bool, only: tuple[str, ...], batch: int) -> None:
     """Keep the read models (case list, statistics, bottlenecks) current with the event log."""
     from projections.processes import follow_forever, rebuild_with_progress, runner_for
 
     runner = runner_for(_application(), rebuild_batch=batch)
     names = list(runner.registry.projections)
+    for name in (*only, *([] if rebuild in (None, "all") else [rebuild])):
+        if name not in names:
+            raise click.BadParameter(f"unknown read model {name!r}; one of {', '.join(names)}"
+                                     + (" or all" if name == rebuild else ""),
+                                     param_hint="--rebuild" if name == rebuild else "--only")
     if rebuild:
-        chosen = names if rebuild == "all" else [rebuild]
-        unknown = [n for n in chosen if n not in names]
-        if unknown:
-            raise click.BadParameter(f"unknown read model {unknown[0]!r}; one of {', '.join(names)} "
-                                     "or all", param_hint="--rebuild")
-        rebuild_with_progress(runner, chosen, fresh=fresh)
+        rebuild_with_progress(runner, names if rebuild == "all" else [rebuild], fresh=fresh)
         return
-    outdated = runner.outdated()
+    outdated = [n for n in runner.outdated() if not only or n in only]
     if outdated:
         click.echo(f"read models {', '.join(outdated)} were built by another version of the code: "
                    "rebuilding them")
         rebuild_with_progress(runner, outdated)
     if once:
-        caught = runner.catch_up()
+        caught = runner.catch_up(only or None)
         click.echo(f"read models caught up: {caught} events applied; positions {runner.registry.positions()}")
         return
-    follow_forever(runner)
+    if only:
+        _follow_only(runner, list(only))
+    else:
+        follow_forever(runner)
+
+
+def _follow_only(runner: Any, only: list[str]) -> None:
+    """``follow_forever`` for some of the read models: until SIGTERM or SIGINT."""
+    import logging
+    import signal
+    import threading
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    caught = runner.catch_up(only)
+    click.echo(f"projection runner following the log for {', '.join(only)} (caught up {caught} events)")
+    runner.follow(stop, only=only)
+    click.echo("projection runner stopped")
+
+
+@main.command()
+@click.option("--max-lag", type=click.IntRange(min=0), default=MAX_LAG, show_default=True,
+              help="Events a read model may be behind the log and still count as healthy.")
+def check(max_lag: int) -> None:
+    """Report the health of each part, a line each: the store (log head), the audit chain, each
+    read model's position and lag, Redis, the report queue and its live workers, the reports
+    directory, the secret key. Exit status 1 when a part is unhealthy."""
+    from service.check import check as check_parts
+
+    parts = check_parts(Config({"THADS_CREATE_TABLES": "n"}), max_lag=max_lag)
+    width = max(len(p.name) for p in parts)
+    for part in parts:
+        click.echo(part.line(width))
+    if not all(p.ok for p in parts):
+        raise SystemExit(1)
 
 
 @main.command()

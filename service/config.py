@@ -30,6 +30,9 @@ class Config:
         self.testing: bool = self._bool("TESTING", False)
         # Bring the read models up to date inside each write request (tests; one process).
         self.inline_projections: bool = self._bool("THADS_INLINE_PROJECTIONS", False)
+        # With no THADS_SECRET_KEY, one generated once in var/: right for processes sharing
+        # that folder, wrong for several machines (``thads check`` says so on PostgreSQL).
+        self.secret_key_generated: bool = self._get("THADS_SECRET_KEY") is None
         self.secret_key: str = self._get("THADS_SECRET_KEY") or self._local_secret()
         # Session cookies only over HTTPS (browsers treat http://localhost as secure too).
         self.secure_cookies: bool = self._bool("THADS_SECURE_COOKIES", True)

@@ -184,3 +184,22 @@ class Transaction:
         with self.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+
+
+def ensure_database(url: str) -> bool:
+    """Create the PostgreSQL database that ``url`` names when it is missing (connecting to the
+    server's ``postgres`` database with the same credentials); answers whether it did. A SQLite
+    file is made when first opened: nothing to do."""
+    if dialect_of(url) != POSTGRES:
+        return False
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = unquote(parts.path.lstrip("/")) or "postgres"
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True, connect_timeout=10) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            return False
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return True
