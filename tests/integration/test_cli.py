@@ -3,10 +3,15 @@ store named by THADS_DATABASE_URL, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import psycopg
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 
-from tests.conftest import Invoke
+from service import cli
+from tests.conftest import PG_ADMIN_URL, PG_TEST_DB, Invoke
 
 
 def create_args(**options: str) -> list[str]:
@@ -83,3 +88,30 @@ def test_users_create_refuses_a_duplicate_username(thads: Invoke, app: Flask) ->
 def test_worker_needs_redis(thads: Invoke) -> None:
     result = thads("worker", "--burst")
     assert result.exit_code != 0 and "THADS_REDIS_URL" in result.output
+
+
+def test_project_refuses_an_unknown_read_model(thads: Invoke) -> None:
+    for args in (["--once", "--only", "nonsense"], ["--rebuild", "nonsense"]):
+        result = thads("project", *args)
+        assert result.exit_code == 2
+        assert "unknown read model 'nonsense'; one of cases, statistics, bottlenecks" in result.output
+
+
+def test_init_creates_a_missing_postgresql_database(postgres_database: str, tmp_path: Path) -> None:
+    name = f"{PG_TEST_DB}_created"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    env = {"THADS_DATABASE_URL": postgres_database.rsplit("/", 1)[0] + "/" + name,
+           "THADS_SECRET_KEY": "test-secret", "THADS_VAR_DIR": str(tmp_path / "var")}
+    try:
+        refused = CliRunner().invoke(cli.main, ["init"], env=env)
+        assert refused.exit_code != 0  # without the option: the database must exist
+        first = CliRunner().invoke(cli.main, ["init", "--create-database"], env=env)
+        assert first.exit_code == 0, first.output
+        assert "created the database" in first.output and "log head 0" in first.output
+        again = CliRunner().invoke(cli.main, ["init", "--create-database"], env=env)
+        assert again.exit_code == 0 and "store ready" in again.output
+        assert "created the database" not in again.output
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
