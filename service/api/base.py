@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable
 from typing import Any
@@ -79,9 +80,14 @@ def idempotent(run: Callable[[], Response]) -> Response:
         response = run()
     except Exception as error:
         answered = response_for(error)
-        if answered is None:
-            store.release(username, key)
-            raise
+        if answered is None or answered.status_code >= 500:
+            # Unexpected, or the store did not answer: the key stays free for a retry (with
+            # the store down the release fails too, and the claim lapses after a while).
+            with contextlib.suppress(Exception):
+                store.release(username, key)
+            if answered is None:
+                raise
+            return answered
         response = answered
     store.finish(username, key, Answer(response.status_code, response.get_data(as_text=True)))
     return response

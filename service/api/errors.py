@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from domain.access import Forbidden
 from domain.errors import CaseError, CaseNotFound
-from service.errors import ServiceError
+from service.errors import ServiceError, StoreUnavailable, is_store_outage
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,13 @@ def response_for(error: Exception) -> Response | None:
         return error_response(error.status, error.code, error.message, error.details)
     if isinstance(error, HTTPException):
         return _http_error(error)
+    if is_store_outage(error):
+        log.warning("the store did not answer %s %s: %s", request.method, request.path,
+                    str(error).strip().splitlines()[0][:200] if str(error).strip() else type(error).__name__)
+        outage = StoreUnavailable()
+        response = error_response(outage.status, outage.code, outage.message)
+        response.headers["Retry-After"] = "1"
+        return response
     return None
 
 

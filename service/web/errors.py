@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import render_template
+from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from domain.access import Forbidden
 from domain.errors import CaseError, CaseNotFound
-from service.errors import ServiceError
+from service.errors import ServiceError, is_store_outage
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +35,23 @@ def page_for(error: Exception) -> Any:
         messages = {403: _("Bạn không có quyền xem trang này."), 404: _("Không tìm thấy trang."),
                     405: _("Phương thức không được hỗ trợ."), 400: _("Yêu cầu không hợp lệ.")}
         return _page(error.code or 500, messages.get(error.code or 500, error.description or ""))
+    if is_store_outage(error):
+        log.warning("the store did not answer a page: %s", str(error).strip()[:200])
+        return _unavailable()
     log.exception("unexpected error on a page")
     return _page(500, _("Lỗi hệ thống. Lỗi đã được ghi lại; vui lòng thử lại sau."))
+
+
+def _unavailable() -> Any:
+    """The page for a store that does not answer, rendered without the context processors
+    (the logged-in user would be loaded from the store again)."""
+    template = current_app.jinja_env.get_template("errors/unavailable.html")
+    page = template.render(
+        lang=current_app.jinja_env.globals["current_language"](),  # type: ignore[operator]
+        title=_("Theo dõi thi hành án dân sự"), try_again=_("Thử lại"),
+        message=_("Không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau giây lát."),
+        again=request.full_path if request.query_string else request.path)
+    return page, 503, {"Retry-After": "1"}
 
 
 def _page(status: int, message: str) -> Any:
