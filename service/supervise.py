@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 FIRST_PAUSE = 1.0
-LONGEST_PAUSE = 30.0
+LONGEST_PAUSE = 10.0
 STEADY = 30.0
-"""A child that ran this many seconds before it died is started again after the first pause;
-one that dies sooner waits twice as long as the time before (up to ``LONGEST_PAUSE``)."""
+"""A child that dies is started again after the first pause; one that dies again within
+``STEADY`` seconds of its start waits twice as long as the time before (up to
+``LONGEST_PAUSE``: a worker that cannot reach Redis yet is back soon after Redis is)."""
 
 
 @dataclass
@@ -33,7 +34,7 @@ class Child:
     args: list[str]
     process: subprocess.Popen[bytes] | None = None
     started: float = 0.0
-    pause: float = FIRST_PAUSE
+    pause: float = 0.0  # the last pause before a start again (0: none yet)
     due: float = 0.0  # when a dead child is started again
     restarts: int = 0
     ended: list[int | None] = field(default_factory=list)
@@ -77,13 +78,13 @@ class Supervisor:
         for child in self.children:
             process = child.process
             if process is not None and process.poll() is not None and not self.stopping.is_set():
-                lived = now - child.started
-                child.pause = FIRST_PAUSE if lived >= STEADY else min(child.pause * 2, LONGEST_PAUSE)
-                child.due = now + (FIRST_PAUSE if lived >= STEADY else child.pause)
+                quick = now - child.started < STEADY and child.pause > 0
+                child.pause = min(child.pause * 2, LONGEST_PAUSE) if quick else FIRST_PAUSE
+                child.due = now + child.pause
                 child.ended.append(process.returncode)
                 child.process = None
                 self.echo(f"thads run: {child.name} (pid {process.pid}) ended with status "
-                          f"{process.returncode}; starting it again in {child.due - now:.0f} s")
+                          f"{process.returncode}; starting it again in {child.pause:g} s")
             elif process is None and now >= child.due and not self.stopping.is_set():
                 child.restarts += 1
                 self._start(child)
