@@ -4,7 +4,9 @@ would, and stops them together on SIGINT (Ctrl-C) or SIGTERM.
 
 The children run in a session of their own, so that Ctrl-C reaches only the supervisor, which
 then stops them in order: the web server first (no new writes), then the workers, then the
-runners. Each child is also asked by the kernel to stop (SIGTERM) if the supervisor dies."""
+runners. A child is killed by the kernel if the supervisor dies without stopping it (SIGKILL,
+a crash): nothing is lost that way (a runner's batch rolls back, a report is retried), and no
+child can outlive it (an rq worker sent SIGTERM while starting up was seen to stay)."""
 
 from __future__ import annotations
 
@@ -30,6 +32,8 @@ STEADY = 30.0
 
 @dataclass
 class Child:
+    """A process the supervisor keeps running."""
+
     name: str
     args: list[str]
     process: subprocess.Popen[bytes] | None = None
@@ -123,7 +127,7 @@ def stop(processes: Sequence[subprocess.Popen[bytes]], *, in_order: bool = True)
 
 
 def _stop_with_parent() -> None:
-    """In the child, before it runs: on Linux, SIGTERM when the supervisor dies."""
+    """In the child, before it runs: on Linux, SIGKILL when the supervisor dies."""
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG

@@ -31,7 +31,10 @@ def children(pid: int) -> dict[str, list[int]]:
     ``project <name>``)."""
     found: dict[str, list[int]] = {}
     for child in psutil.Process(pid).children():
-        args = child.cmdline()
+        try:
+            args = child.cmdline()
+        except psutil.Error:  # ended (a zombie until the supervisor notices)
+            continue
         role = args[args.index("service.cli") + 1] if "service.cli" in args else "?"
         if role == "project" and "--only" in args:
             role += " " + args[args.index("--only") + 1]
