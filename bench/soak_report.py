@@ -73,9 +73,9 @@ def windows(result: dict[str, Any]) -> list[tuple[str, float, Counter[str]]]:
 
 def section(results: list[dict[str, Any]], args: argparse.Namespace, span: str) -> str:
     lines = ["## Soak: 70% reads, 30% commands, with faults (issue 7)", "",
-             f"Measured on {machine()} ({span}); the machine was shared with other sessions' work "
-             "(benchmark stores being generated, test suites), so compare the two set-ups only "
-             "with each other.", "",
+             f"Measured on {machine()}, {servers()} ({span}); the machine was shared with other "
+             "sessions' work (benchmark stores being generated, test suites), so compare the two "
+             "set-ups only with each other.", "",
              f"`make soak` (`.venv/bin/python -m bench.soak --seconds {args.seconds:g}`): each set-up on a "
              f"fresh copy of the demo store (scale {args.scale:g}); {args.users} locust users (each a demo "
              "enforcer of their own office, no pause between requests) plus one head asking for the "
@@ -98,7 +98,12 @@ def section(results: list[dict[str, Any]], args: argparse.Namespace, span: str) 
                      f"{f['command_p99']:.0f} | {f['all_p50']:.0f} / {f['all_p99']:.0f} | "
                      f"{f['errors']['connection']} | {json_5xx} | {traces} | {f['max_lag']:,} | "
                      f"{recovered} |")
-    lines += ["", "Acceptance, checked on the store after the run:", "",
+    lines += ["", "Requests are counted from the start of the load to its end; \"no answer\": the "
+              "connection closed without one (a killed web worker). p50 / p99 are of answered requests, "
+              "5xx included.", "",
+              "Acceptance, checked on the store after the run. \"Events written\" beyond the 2xx "
+              "commands are commands whose answer never reached the client (cut by a fault, or in flight "
+              "when the load stopped): stored, but never acknowledged.", "",
               "| set-up | 2xx commands | their event in the store | events written | read models equal a "
               "rebuild | reports (final status) | `thads check` |", "|---|---|---|---|---|---|---|"]
     for result in results:
@@ -122,6 +127,22 @@ def section(results: list[dict[str, Any]], args: argparse.Namespace, span: str) 
 def _fault_list(results: list[dict[str, Any]]) -> str:
     faults = [f for r in results for f in r["faults"]]
     return "; ".join(f"{f['what']} at {f['at']:.0f} s" for f in faults) + "." if faults else "none."
+
+
+def servers() -> str:
+    """PostgreSQL's, Redis's and locust's versions."""
+    import subprocess
+    from importlib.metadata import version
+
+    import psycopg
+
+    from bench.common import PG_ADMIN
+
+    with psycopg.connect(PG_ADMIN) as conn:
+        postgres = conn.execute("SHOW server_version").fetchone()[0].split()[0]  # type: ignore[index]
+    redis = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.split()
+    found = next((w.removeprefix("v=") for w in redis if w.startswith("v=")), "?")
+    return f"PostgreSQL {postgres}, Redis {found}, locust {version('locust')}"
 
 
 def write(text: str) -> None:

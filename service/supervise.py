@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import signal
 import subprocess
 import sys
@@ -94,7 +93,7 @@ class Supervisor:
                 self._start(child)
 
     def _start(self, child: Child) -> None:
-        child.process = subprocess.Popen(child.args, start_new_session=True, preexec_fn=_stop_with_parent)
+        child.process = subprocess.Popen(child.args, start_new_session=True, preexec_fn=die_with_parent)
         child.started = time.monotonic()
 
     def stop(self) -> None:
@@ -126,8 +125,11 @@ def stop(processes: Sequence[subprocess.Popen[bytes]], *, in_order: bool = True)
             process.wait()
 
 
-def _stop_with_parent() -> None:
-    """In the child, before it runs: on Linux, SIGKILL when the supervisor dies."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+def die_with_parent() -> None:
+    """Ask the kernel (Linux) to kill this process with SIGKILL when its parent dies (in a
+    child, between its fork and its work: nothing here loads a library or starts a process)."""
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+
+
+_PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None

@@ -12,6 +12,7 @@ failure callback and retries it.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 
 from redis import Redis
@@ -22,6 +23,7 @@ from domain.agencies import default_directory
 from service.config import Config
 from service.reports.queue import QUEUE
 from service.services import Services
+from service.supervise import die_with_parent
 from workers import files
 from workers.jobs import horse_killed
 from workers.schedule import CHECK_EVERY, monthly_reports
@@ -53,6 +55,23 @@ def start_cron(connection: Redis) -> CronScheduler:
     return cron
 
 
+_forking: list[int] = [0]
+"""The pid of the process that forks (set just before each fork; a child inherits it)."""
+
+
+def _forks_die_with(worker: int) -> None:
+    """The processes this worker forks — rq's scheduler and the work horses — are killed when
+    it dies. rq's scheduler has no such check: a worker killed with SIGKILL left it running
+    for ever, holding the scheduler's lock (with the code of its day)."""
+    def after_in_child() -> None:
+        if _forking[0] == worker:
+            die_with_parent()
+            if os.getppid() != worker:  # it died before the line above
+                os._exit(1)
+
+    os.register_at_fork(before=lambda: _forking.__setitem__(0, os.getpid()), after_in_child=after_in_child)
+
+
 def run(config: Config, *, burst: bool = False, name: str | None = None) -> bool:
     """Prepare the store, clear what dead workers left half-written, and work the queue
     (``burst``: until it is empty)."""
@@ -63,6 +82,7 @@ def run(config: Config, *, burst: bool = False, name: str | None = None) -> bool
     removed = files.sweep(config.reports_dir, older_than=config.report_timeout + 120)
     if removed:
         log.warning("removed %d half-written report files of dead workers", removed)
+    _forks_die_with(os.getpid())
     connection = Redis.from_url(config.redis_url, socket_connect_timeout=5)
     if config.monthly_reports and not burst:
         start_cron(Redis.from_url(config.redis_url, socket_connect_timeout=5))

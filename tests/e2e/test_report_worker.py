@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 import requests
 from flask import Flask
@@ -176,11 +177,27 @@ def test_thads_run_makes_reports_on_its_embedded_redis(store_url: str, tmp_path:
                  timeout=60)
         assert requests.get(f"{report}/file", headers=headers, timeout=10).status_code == 200
     finally:
+        started = psutil.Process(process.pid).children(recursive=True)  # each in a session of its own
         os.kill(process.pid, signal.SIGTERM)
         stopped = process.wait(timeout=60)
-    left = subprocess.run(["ps", "-o", "pid=,args=", "-s", str(process.pid)], capture_output=True, text=True)
-    assert left.stdout.strip() == "", left.stdout  # no worker, runner or Redis left behind
+    left = [p.pid for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert started and not left, left  # no web server, worker, runner or Redis left behind
     assert stopped == 0, (tmp_path / "run.log").read_text()[-3000:]
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_a_killed_worker_takes_rqs_scheduler_with_it(start_worker: Start, tmp_path: Path) -> None:
+    """rq runs its scheduler in a process the worker forks, which does not look for its parent:
+    a worker killed with SIGKILL left it running, holding the scheduler's lock."""
+    worker = start_worker()
+
+    def scheduler() -> psutil.Process | None:
+        return next(iter(psutil.Process(worker.pid).children()), None)
+
+    forked = wait_for(scheduler, logs=tmp_path)
+    os.kill(worker.pid, signal.SIGKILL)  # the worker alone
+    worker.wait(timeout=10)
+    wait_for(lambda: not forked.is_running() or forked.status() == psutil.STATUS_ZOMBIE, timeout=10)
 
 
 def _token(url: str) -> str | None:
