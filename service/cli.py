@@ -24,7 +24,7 @@ def _prepare_store() -> int:
     stored before the audit chain existed; answers the log head."""
     from projections.processes import runner_for
 
-    app = _application()
+    app = _application(create_tables=True)
     try:
         runner_for(app)
         _chain_log(app)
@@ -45,11 +45,14 @@ def _chain_log(app: Any) -> int:
         return migrate(app, progress=bar.update)
 
 
-def _application(config: Config | None = None, *, create_tables: bool = True) -> Any:
+def _application(config: Config | None = None, *, create_tables: bool | None = None) -> Any:
+    """The application on the configured store; it creates the event store's tables when
+    ``create_tables`` says so (default: THADS_CREATE_TABLES)."""
     from service.application import CaseApplication
 
     cfg = config or Config()
-    return CaseApplication(cfg.database_url, default_directory(), create_tables=create_tables,
+    create = cfg.create_tables if create_tables is None else create_tables
+    return CaseApplication(cfg.database_url, default_directory(), create_tables=create,
                            snapshot_interval=cfg.snapshot_interval)
 
 
@@ -96,7 +99,8 @@ def serve(host: str, port: int, workers: int) -> None:
 def _serve(host: str, port: int, workers: int) -> None:
     from gunicorn.app.base import BaseApplication
 
-    _prepare_store()  # create tables once, before the workers start
+    if Config().create_tables:
+        _prepare_store()  # create tables once, before the workers start
     os.environ["THADS_CREATE_TABLES"] = "n"
 
     class Server(BaseApplication):  # type: ignore[misc]
@@ -135,6 +139,9 @@ def run(host: str, port: int, workers: int, report_workers: int, runner_per_proj
 
     config = Config()
     _prepare_store()
+    # The tables are there: processes creating them at the same moment can fail on PostgreSQL
+    # ("tuple concurrently updated"; a runner was seen to).
+    os.environ["THADS_CREATE_TABLES"] = "n"
     with nullcontext(config.redis_url) if config.redis_url else embedded_redis(config.var_dir) as redis_url:
         os.environ["THADS_REDIS_URL"] = redis_url  # for the processes below
         if not config.redis_url:
