@@ -73,9 +73,9 @@ class Sampler(threading.Thread):
             at = round(time.monotonic() - self.began, 1)
             try:
                 body = self.stack.health()
-                lags = {name: p.get("lag") for name, p in body["projections"].items()}  # type: ignore[union-attr]
+                lags = {name: p.get("lag") for name, p in body["projections"].items()}
                 self.samples.append({"at": at, "status": body["status"], "lags": lags,
-                                     "head": body["store"].get("log_head")})  # type: ignore[union-attr]
+                                     "head": body["store"].get("log_head")})
             except Exception as error:
                 self.samples.append({"at": at, "status": f"no answer ({type(error).__name__})", "lags": {}})
 
@@ -135,7 +135,7 @@ def caught_up(stack: Stack, limit: float = 300) -> float | None:
     while time.monotonic() - began < limit:
         try:
             body = stack.health()
-            if all(p["lag"] == 0 for p in body["projections"].values()):  # type: ignore[union-attr]
+            if all(p["lag"] == 0 for p in body["projections"].values()):
                 return time.monotonic() - began
         except Exception:  # a moment without an answer while things recover
             pass

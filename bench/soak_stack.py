@@ -11,10 +11,11 @@ import signal
 import sqlite3
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psutil
 import psycopg
@@ -40,7 +41,7 @@ def thads(env: dict[str, str], *args: str, log: Path | None = None) -> None:
                        stdout=out, stderr=subprocess.STDOUT, check=True)
 
 
-def demo_store(kind: str, name: str, scale: float, echo: object = print) -> Store:
+def demo_store(kind: str, name: str, scale: float, echo: Callable[[str], Any] = print) -> Store:
     """A fresh copy of a store seeded with the demo at ``scale``, its read models built; the
     template is seeded on first use and kept (``var/soak/`` or database ``thads_soak_template_*``)."""
     WORK.mkdir(parents=True, exist_ok=True)
@@ -68,8 +69,8 @@ def demo_store(kind: str, name: str, scale: float, echo: object = print) -> Stor
     return Store(kind, f"{PG_BASE}/{name}")
 
 
-def _seed(store: Store, scale: float, echo: object) -> None:
-    echo(f"[soak] seeding the demo at scale {scale:g} into {store.url} (once; kept as a template)")  # type: ignore[operator]
+def _seed(store: Store, scale: float, echo: Callable[[str], Any]) -> None:
+    echo(f"[soak] seeding the demo at scale {scale:g} into {store.url} (once; kept as a template)")
     env = {"THADS_DATABASE_URL": store.url, "THADS_SECRET_KEY": SECRET, "THADS_VAR_DIR": str(WORK / "var")}
     try:
         thads(env, "init", "--create-database")
@@ -147,8 +148,9 @@ class Stack:
         os.kill(victim.pid, signal.SIGKILL)
         return victim.pid
 
-    def health(self) -> dict[str, object]:
-        return requests.get(f"{self.url}/api/v1/health", timeout=5).json()  # type: ignore[no-any-return]
+    def health(self) -> dict[str, Any]:
+        body: dict[str, Any] = requests.get(f"{self.url}/api/v1/health", timeout=5).json()
+        return body
 
 
 @contextmanager
@@ -173,7 +175,7 @@ def running(store: Store, var: Path, *, redis_url: str | None, report_workers: i
         while True:
             try:
                 body = stack.health()
-                if body["status"] == "ok" and all(p["lag"] == 0 for p in body["projections"].values()):  # type: ignore[attr-defined]
+                if body["status"] == "ok" and all(p["lag"] == 0 for p in body["projections"].values()):
                     break
             except requests.RequestException:
                 pass

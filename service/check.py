@@ -109,7 +109,8 @@ def _redis(svc: Services, ok: bool | None) -> list[Part]:
         depth, started = queue.count, queue.started_job_registry.count
         failed = queue.failed_job_registry.count
         workers = Worker.all(connection=redis, queue=queue)
-        version = redis.info("server").get("redis_version", "?")
+        server = redis.info("server")
+        version = server.get("redis_version", "?") if isinstance(server, dict) else "?"
     except Exception as error:
         return [Part("redis", False, f"{redact(url)}: {first_line(error)}")]
     queued = f"{depth} queued, {started} being made, {failed} failed (kept 30 days)"

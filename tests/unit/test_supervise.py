@@ -35,7 +35,7 @@ def test_a_child_that_keeps_dying_waits_longer_each_time(quick: None) -> None:
     child = Child("crasher", CRASH)
     supervisor = Supervisor([child], echo=lines.append)
     supervisor._start(child)
-    pauses = []
+    pauses: list[float] = []
     while len(pauses) < 5:
         tend_until(supervisor, lambda: child.process is None)
         pauses.append(child.pause)
