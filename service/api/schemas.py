@@ -41,7 +41,7 @@ PostgreSQL bigint): a larger number is refused as malformed before it reaches th
 
 
 def counter(minimum: int, **kwargs: Any) -> fields.Integer:
-    """A version, log position or page number: ``minimum`` to ``MAX_ID``."""
+    """A version or a log position: ``minimum`` to ``MAX_ID``."""
     return fields.Integer(validate=validate.Range(min=minimum, max=MAX_ID), **kwargs)
 
 

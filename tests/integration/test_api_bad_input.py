@@ -187,8 +187,8 @@ def test_min_position_beyond_the_log_is_422_at_once(app: Flask, client: FlaskCli
     auditor = login("kt", "auditor", "VN")
     for path in ("/cases", "/stats", "/bottlenecks", "/audit/users/e1/actions"):
         started = time.monotonic()
-        refused(app, lambda p=path: client.get(f"{API}{p}", query_string={"min_position": written + 1},
-                                               headers=auditor),
+        refused(app, partial(client.get, f"{API}{path}", query_string={"min_position": written + 1},
+                             headers=auditor),
                 422, "unknown_position", field="min_position", says="beyond the end of the log")
         assert time.monotonic() - started < 2, path
         reached = client.get(f"{API}{path}", query_string={"min_position": written}, headers=auditor)

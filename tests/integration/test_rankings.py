@@ -94,7 +94,9 @@ def test_a_bad_ranking_request_is_refused(app: Flask, books: Books, query: dict[
 def test_a_period_with_nothing_to_rank_is_an_empty_ranking(books: Books) -> None:
     """The directory begins in 2008; Phú Thọ's regional offices in July 2025 (found by
     schemathesis: an empty list of peers made a 500)."""
-    for query in ({"level": "province", "year": 2000}, {"level": "office", "parent": "T01", "year": 2020}):
+    queries: list[dict[str, Any]] = [{"level": "province", "year": 2000},
+                                     {"level": "office", "parent": "T01", "year": 2020}]
+    for query in queries:
         response = books.get("rankings", **query)
         assert response.status_code == 200, response.get_json()
         answer = response.get_json()
