@@ -65,7 +65,11 @@ def api_schema(fuzzed_app: Flask) -> Any:
     config = SchemathesisConfig.from_dict({
         "seed": int(os.environ.get("THADS_FUZZ_SEED", "2020")),
         "headers": headers,
-        "generation": {"max-examples": int(os.environ.get("THADS_FUZZ_EXAMPLES", "5")), "database": "none"},
+        # No NUL in generated text: no store keeps it, so the app refuses it anywhere with 400
+        # naming the field (service/text_guard.py, tested in test_api_bad_input.py), a rule the
+        # document does not state on each of its strings.
+        "generation": {"max-examples": int(os.environ.get("THADS_FUZZ_EXAMPLES", "5")), "database": "none",
+                       "allow-x00": False},
         "phases": {"stateful": {"enabled": False}},
         "checks": {
             "positive_data_acceptance": {"expected-statuses": ACCEPTED},
