@@ -11,8 +11,10 @@ from flask_smorest import Api
 
 from domain.access import Role
 from domain.agencies import default_directory
+from service import text_guard
 from service.api import audit, bottlenecks, cases, directory, health, reports, stats
 from service.api import errors as api_errors
+from service.api.schemas import ApiErrorSchema
 from service.audit.reads import record as record_read
 from service.config import Config
 from service.services import Services, services
@@ -42,7 +44,7 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     )
     app.extensions["thads"] = Services.build(cfg, default_directory())
     app.after_request(_record_auditor_reads)
-    api = Api(app)
+    api = _Api(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.register_blueprint(directory.blp)
     api.register_blueprint(cases.blp)
@@ -52,6 +54,7 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     api.register_blueprint(audit.blp)
     api.register_blueprint(reports.blp)
     api_errors.register(app, pages=page_for)  # after Api(): our JSON contract replaces flask-smorest's
+    text_guard.init(app)
     init_web(app, cfg)
 
     @app.get("/")
@@ -66,6 +69,13 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
         return redirect(url_for("cases_web.cases"))
 
     return app
+
+
+class _Api(Api):  # type: ignore[misc]
+    """flask-smorest's Api, documenting every answer it does not name (its ``default``
+    response, 500 among them) with the error envelope the app sends, not its own."""
+
+    ERROR_SCHEMA = ApiErrorSchema
 
 
 def _record_auditor_reads(response: Response) -> Response:

@@ -7,10 +7,11 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from projections.actions import EVENT_TYPES
+from service.api.schemas import counter
 
 
 class ActionsQuerySchema(Schema):
-    before = fields.Integer(validate=validate.Range(min=1), metadata={
+    before = counter(1, metadata={
         "description": "Only actions older than this log position: the `next_before` of the "
                        "previous page"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
@@ -20,7 +21,7 @@ class ActionsQuerySchema(Schema):
         "description": "Recorded at or before this time (ISO 8601 with its offset)"})
     event_type = fields.String(data_key="type", validate=validate.OneOf(EVENT_TYPES), metadata={
         "description": "Only events of this type"})
-    min_position = fields.Integer(validate=validate.Range(min=0), metadata={
+    min_position = counter(0, metadata={
         "description": "Wait (briefly) until the actions reflect this log position"})
 
     @validates_schema

@@ -10,6 +10,7 @@ from marshmallow import Schema, fields, validate
 from domain.time_limits import CLOCKS
 from projections.bottleneck_lists import CLOCK_LISTS, NAMED_LISTS, SORTS
 from projections.bottleneck_query import AGING, OPEN_STAGES
+from service.api.schemas import counter
 
 KINDS = ("summary", "stages", "dwell", "aging", "clocks", *NAMED_LISTS, *CLOCK_LISTS, "enforcers")
 
@@ -23,14 +24,13 @@ class BottleneckQuerySchema(Schema):
     kind = fields.String(load_default="summary", validate=validate.OneOf(KINDS))
     clock = fields.String(validate=validate.OneOf(CLOCKS),
                           metadata={"description": "For overdue and due_soon: one clock only"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     sort = fields.String(validate=validate.OneOf(SORTS),
                          metadata={"description": "By days waiting: -days longest first (the default; "
                                                   "due_soon: days, fewest days left first)"})
-    min_position = fields.Integer(validate=validate.Range(min=0),
-                                  metadata={"description": "Wait until the read model has reached "
-                                                           "this log position"})
+    min_position = counter(0, metadata={"description": "Wait until the read model has reached "
+                                                       "this log position"})
 
 
 StagesSchema = Schema.from_dict(

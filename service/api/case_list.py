@@ -11,6 +11,7 @@ from domain.values import CaseState, Stage
 from projections.base import Names
 from projections.case_query import FLAGS, SORTS, CaseList, check_reader, list_cases
 from service.api.base import current_actor, services
+from service.api.schemas import counter
 
 READ_MODEL = "cases"
 CLOCKS_MODEL = "bottlenecks"  # the overdue filter reads its time-limit clocks
@@ -33,7 +34,7 @@ class CaseListArgsSchema(Schema):
                        "latest act first; finished cases come after open ones in both directions"})
     page = fields.Integer(validate=validate.Range(min=1, max=1_000_000), load_default=1)
     per_page = fields.Integer(validate=validate.Range(min=1, max=200), load_default=50)
-    min_position = fields.Integer(validate=validate.Range(min=0), metadata={
+    min_position = counter(0, metadata={
         "description": "Wait (briefly) until the list reflects this log position"})
 
 
@@ -77,7 +78,7 @@ def case_list(query: dict[str, Any]) -> dict[str, Any]:
     min_position = filters.pop("min_position", None)
     found = services()
     needed = [READ_MODEL] if filters.get("overdue") is None else [READ_MODEL, CLOCKS_MODEL]
-    found.read_models.wait_for(min_position, needed)
+    found.wait_for(min_position, needed)
 
     def listed(names: Names, clocks: Names | None) -> CaseList:
         return list_cases(found.cases.db, names, found.directory, actor,

@@ -35,6 +35,16 @@ class WholeNumber(fields.Integer):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+MAX_ID = 2**63 - 1
+"""The largest version, log position or asset id the stores can hold (SQLite INTEGER,
+PostgreSQL bigint): a larger number is refused as malformed before it reaches the database."""
+
+
+def counter(minimum: int, **kwargs: Any) -> fields.Integer:
+    """A version or a log position: ``minimum`` to ``MAX_ID``."""
+    return fields.Integer(validate=validate.Range(min=minimum, max=MAX_ID), **kwargs)
+
+
 def money(minimum: int = 1, **kwargs: Any) -> WholeNumber:
     return WholeNumber(validate=validate.Range(min=minimum, max=MAX_AMOUNT), **kwargs)
 
@@ -77,7 +87,7 @@ class SeizeSchema(CommandSchema):
 
 
 class AssetRefSchema(CommandSchema):
-    asset_id = WholeNumber(required=True, validate=validate.Range(min=1))
+    asset_id = WholeNumber(required=True, validate=validate.Range(min=1, max=MAX_ID))
 
 
 class PricedAssetSchema(AssetRefSchema):
@@ -126,7 +136,7 @@ class MarkDifficultSchema(CommandSchema):
 
 
 class CorrectSchema(CommandSchema):
-    corrects = WholeNumber(required=True, validate=validate.Range(min=1),
+    corrects = WholeNumber(required=True, validate=validate.Range(min=1, max=MAX_ID),
                            metadata={"description": "Version of the event being corrected"})
     field = fields.String(required=True, validate=validate.OneOf(CORRECTABLE_FIELDS))
     value = fields.Raw(required=True, allow_none=True)
@@ -313,8 +323,8 @@ class HistoryQuerySchema(Schema):
 
 
 class DiffQuerySchema(Schema):
-    from_version = fields.Integer(data_key="from", required=True, validate=validate.Range(min=1))
-    to_version = fields.Integer(data_key="to", required=True, validate=validate.Range(min=1))
+    from_version = counter(1, data_key="from", required=True)
+    to_version = counter(1, data_key="to", required=True)
 
 
 class DiffSchema(Schema):
@@ -333,9 +343,9 @@ class AgencySchema(Schema):
 
 
 class CaseQuerySchema(Schema):
-    version = fields.Integer(validate=validate.Range(min=1))
+    version = counter(1)
     as_of = fields.AwareDateTime()
-    min_position = fields.Integer(validate=validate.Range(min=0))
+    min_position = counter(0)
 
 
 class CaseListQuerySchema(Schema):

@@ -21,7 +21,7 @@ from domain.values import Initiation, JudgmentKind
 from projections import stats_known
 from projections.stats_query import COLUMNS, Cut, Period, outside_year, rankings, statistics
 from service.api.base import ERRORS, Blueprint, current_actor, services
-from service.api.schemas import ApiErrorSchema
+from service.api.schemas import ApiErrorSchema, counter
 from service.errors import BadRequest, ServiceError
 
 blp = Blueprint("stats", __name__, url_prefix="/api/v1", description="Statistics and rankings")
@@ -31,7 +31,8 @@ PROJECTION = "statistics"
 
 # ------------------------------------------------------------------ schemas
 
-MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="must be a month YYYY-MM")
+MONTH = validate.Regexp(r"^(20\d\d|2100)-(0[1-9]|1[0-2])$",
+                        error="must be a month YYYY-MM, 2000-01 to 2100-12")
 
 
 class StatsQuerySchema(Schema):
@@ -41,7 +42,7 @@ class StatsQuerySchema(Schema):
                           metadata={"description": "Statistical year: 2020 = Oct 2019 – Sep 2020"})
     through = fields.String(validate=MONTH, metadata={"description": "Last month, YYYY-MM"})
     as_known_at = fields.AwareDateTime(metadata={"description": "As recorded by this time"})
-    min_position = fields.Integer(validate=validate.Range(min=0))
+    min_position = counter(0)
 
 
 class RankingsQuerySchema(StatsQuerySchema):
@@ -163,7 +164,7 @@ def known_cut(as_known_at: datetime) -> Cut:
 
 def _cut(as_known_at: datetime | None, min_position: int | None) -> Cut | None:
     """Wait for the read model, and find the cut of the log for ``as_known_at``."""
-    services().read_models.wait_for(min_position, [PROJECTION])
+    services().wait_for(min_position, [PROJECTION])
     return None if as_known_at is None else known_cut(as_known_at)
 
 
@@ -209,8 +210,12 @@ def ranks(query: dict[str, Any]) -> dict[str, Any]:
             raise NotInScope(f"no agency {parent} in your scope")
         peers = [a.code for a in svc.directory.offices(period.end, parent)]
     cut = _cut(query.get("as_known_at"), query.get("min_position"))
-    position, items = rankings(svc.cases.db, svc.read_models.names(PROJECTION), svc.directory, peers,
-                               period, cut)
+    if peers:
+        position, items = rankings(svc.cases.db, svc.read_models.names(PROJECTION), svc.directory, peers,
+                                   period, cut)
+    else:  # none in the directory at the period's end (before its first year, say): none ranked
+        position = cut.position if cut else svc.read_models.positions().get(PROJECTION, 0)
+        items = []
     return {"level": level, "parent": parent, "year": period.year, "through": period.label,
             "period": {"start": period.start, "end": period.end}, "of": len(peers),
             "items": items, "position": position}

@@ -4,10 +4,13 @@ Every test runs on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import json
+import time
 import uuid
 from datetime import timedelta
 from functools import partial
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from flask import Flask
@@ -124,6 +127,72 @@ def test_unknown_command_and_non_uuid_id_are_404(app: Flask, api: Api) -> None:
     unknown = str(uuid.uuid4())
     refused(app, lambda: api.send(unknown, "verify", BODIES["verify"]), 404, "not_found",
             says=unknown)
+
+
+# ------------------------------------------------------------------ what no store can hold (400)
+
+
+@pytest.mark.parametrize(("path", "query", "field"), [
+    ("/cases/{id}", {"version": 2**63}, "version"),
+    ("/cases/{id}/diff", {"from": 1, "to": 10**25}, "to"),
+    ("/cases", {"min_position": 2**63}, "min_position"),
+    ("/bottlenecks", {"kind": "large_unfinished", "page": 10**7}, "page"),
+    ("/audit/users/e1/actions", {"before": 2**64}, "before"),
+])
+def test_numbers_beyond_the_stores_integers_are_400(app: Flask, client: FlaskClient, login: Login, api: Api,
+                                                     path: str, query: dict[str, Any], field: str) -> None:
+    """Found by schemathesis: a version past 2**63 reached the database (500)."""
+    auditor = login("kt", "auditor", "VN")
+    url = API + path.format(id=api.case()["id"])
+    refused(app, lambda: client.get(url, query_string=query, headers=auditor), 400, "invalid_request",
+            field=field)
+
+
+def test_text_no_store_can_keep_is_400_naming_where(app: Flask, client: FlaskClient, login: Login,
+                                                    api: Api) -> None:
+    """A NUL (PostgreSQL refuses it in text, and a stored event carrying one stalled the read
+    models) or an unpaired surrogate (JSON's \\ud800: not UTF-8) is refused at the door,
+    wherever it is: body, query, path or form."""
+    case = api.case()["id"]
+    auditor = login("kt", "auditor", "VN")
+
+    def post(path: str, body: dict[str, Any]) -> TestResponse:  # escaped as JSON allows
+        return client.post(f"{API}{path}", data=json.dumps(body),
+                           headers={**api.headers, "Content-Type": "application/json"})
+
+    for text in ("a\x00b", "a\ud800b"):
+        sends = {
+            "debtor.name": lambda t=text: post("/cases", case_body(debtor={"name": t, "kind": "individual"})),
+            "judgment.number": lambda t=text: post("/cases", case_body(
+                judgment={**case_body()["judgment"], "number": t})),
+            "text": lambda t=text: post(f"/cases/{case}/note", {"text": t}),
+        }
+        for field, send in sends.items():
+            refused(app, send, 400, "bad_request", field=field, says=f"{field} must not contain")
+    nul = "a\x00b"  # the others cannot be sent in a URL or a form at all
+    refused(app, lambda: client.get(f"{API}/cases", query_string={"q": nul}, headers=api.headers), 400,
+            "bad_request", field="q")
+    refused(app, lambda: client.get(f"{API}/audit/users/{quote(nul)}/actions", headers=auditor), 400,
+            "bad_request", field="username")
+    token = client.post(f"{API}/tokens", json={"username": nul, "password": "x"})
+    assert token.status_code == 400 and token.get_json()["error"]["details"] == {"field": "username"}
+    page = client.post("/login", data={"username": nul, "password": "x"})
+    assert page.status_code == 400 and "must not contain" in page.get_data(as_text=True)
+
+
+def test_min_position_beyond_the_log_is_422_at_once(app: Flask, client: FlaskClient, login: Login,
+                                                   api: Api) -> None:
+    """It was waited for in vain (5 s), then a 503; found by schemathesis."""
+    written = api.case()["position"]
+    auditor = login("kt", "auditor", "VN")
+    for path in ("/cases", "/stats", "/bottlenecks", "/audit/users/e1/actions"):
+        started = time.monotonic()
+        refused(app, partial(client.get, f"{API}{path}", query_string={"min_position": written + 1},
+                             headers=auditor),
+                422, "unknown_position", field="min_position", says="beyond the end of the log")
+        assert time.monotonic() - started < 2, path
+        reached = client.get(f"{API}{path}", query_string={"min_position": written}, headers=auditor)
+        assert reached.status_code == 200, (path, reached.get_json())
 
 
 # ------------------------------------------------------------------ conflicts (409)

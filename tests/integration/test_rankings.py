@@ -91,6 +91,19 @@ def test_a_bad_ranking_request_is_refused(app: Flask, books: Books, query: dict[
     assert field in response.get_json()["error"]["message"]
 
 
+def test_a_period_with_nothing_to_rank_is_an_empty_ranking(books: Books) -> None:
+    """The directory begins in 2008; Phú Thọ's regional offices in July 2025 (found by
+    schemathesis: an empty list of peers made a 500)."""
+    queries: list[dict[str, Any]] = [{"level": "province", "year": 2000},
+                                     {"level": "office", "parent": "T01", "year": 2020}]
+    for query in queries:
+        response = books.get("rankings", **query)
+        assert response.status_code == 200, response.get_json()
+        answer = response.get_json()
+        assert (answer["of"], answer["items"]) == (0, []), query
+        assert answer["position"] == books.stats(agency="VN", **PERIOD)["position"]
+
+
 # ------------------------------------------------------------------ the demo against the oracle
 
 
