@@ -20,6 +20,7 @@ from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
 
+import service.users
 from service import cli
 from service.app import create_app
 
@@ -43,6 +44,36 @@ def _unavailable(what: str, error: Exception) -> None:
     if IN_CI:
         pytest.fail(f"{message} (CI must run the {what} tests)", pytrace=False)
     pytest.skip(message)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def scrypt_once_per_password() -> Iterator[None]:
+    """Each scrypt hash or check costs some 0.1 s of CPU, and the tests create and log in
+    thousands of users with the same few passwords. Here each (password, method) is hashed
+    once by the real function and that real hash is stored for every user who has that
+    password, and each (hash, password) is checked once by the real function and its answer
+    reused: a wrong password is still refused, a hash is still scrypt. (Users sharing a
+    password share a salt: no test compares two users' hashes.)"""
+    hashes: dict[tuple[str, str], str] = {}
+    checked: dict[tuple[str, str], bool] = {}
+    real_hash, real_check = service.users.generate_password_hash, service.users.check_password_hash
+
+    def generate(password: str, method: str = "scrypt", salt_length: int = 16) -> str:
+        key = (password, method)
+        if key not in hashes:
+            hashes[key] = real_hash(password, method=method, salt_length=salt_length)
+        return hashes[key]
+
+    def check(pwhash: str, password: str) -> bool:
+        key = (pwhash, password)
+        if key not in checked:
+            checked[key] = real_check(pwhash, password)
+        return checked[key]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(service.users, "generate_password_hash", generate)
+        mp.setattr(service.users, "check_password_hash", check)
+        yield
 
 
 @pytest.fixture(scope="session")
