@@ -9,7 +9,10 @@ Under CI (``CI=true``) an unreachable PostgreSQL or Redis fails the run instead 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,7 @@ from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
 
+import service.users
 from service import cli
 from service.app import create_app
 
@@ -35,6 +39,12 @@ REDIS_URL = os.environ.get("THADS_TEST_REDIS_URL", "redis://127.0.0.1:6379/{db}"
     db=8 + int(WORKER.removeprefix("gw") or 0) % 8)
 """The report queue's tests: a database of their own per test worker (8, 9, …, 15)."""
 PASSWORD = "correct-horse-1"
+SQLITE_ROOT = os.environ.get("THADS_TEST_SQLITE_DIR") or (
+    "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None)
+"""Where the tests' SQLite stores are made: a folder in RAM where there is one (else the
+system's temporary folder). Each commit waits for fdatasync, which on a busy disk took most of
+a writing test's time (the demo's seeding: 19 s on disk, 3.5 s in RAM). No test is about
+surviving a power cut, and a process killed with SIGKILL loses nothing either way."""
 Invoke = Callable[..., Result]
 
 
@@ -45,6 +55,44 @@ def _unavailable(what: str, error: Exception) -> None:
     pytest.skip(message)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def scrypt_once_per_password() -> Iterator[None]:
+    """Each scrypt hash or check costs some 0.1 s of CPU, and the tests create and log in
+    thousands of users with the same few passwords. Here each (password, method) is hashed
+    once by the real function and that real hash is stored for every user who has that
+    password, and each (hash, password) is checked once by the real function and its answer
+    reused: a wrong password is still refused, a hash is still scrypt. (Users sharing a
+    password share a salt: no test compares two users' hashes.)"""
+    hashes: dict[tuple[str, str], str] = {}
+    checked: dict[tuple[str, str], bool] = {}
+    real_hash, real_check = service.users.generate_password_hash, service.users.check_password_hash
+
+    def generate(password: str, method: str = "scrypt", salt_length: int = 16) -> str:
+        key = (password, method)
+        if key not in hashes:
+            hashes[key] = real_hash(password, method=method, salt_length=salt_length)
+        return hashes[key]
+
+    def check(pwhash: str, password: str) -> bool:
+        key = (pwhash, password)
+        if key not in checked:
+            checked[key] = real_check(pwhash, password)
+        return checked[key]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(service.users, "generate_password_hash", generate)
+        mp.setattr(service.users, "check_password_hash", check)
+        yield
+
+
+def quick_commits(admin: psycopg.Connection[Any], database: str) -> None:
+    """A test database's commits do not wait for the WAL to reach the disk (for its new
+    connections; on a busy disk that wait was most of a writing test's time). A transaction
+    is visible to every connection once committed either way; only a crash of the server
+    could lose the last ones, and no test is about that."""
+    admin.execute(f'ALTER DATABASE "{database}" SET synchronous_commit = off')
+
+
 @pytest.fixture(scope="session")
 def postgres_database() -> str:
     """A database for the tests, created once per session."""
@@ -53,6 +101,7 @@ def postgres_database() -> str:
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (PG_TEST_DB,)).fetchone()
             if not exists:
                 conn.execute(f'CREATE DATABASE "{PG_TEST_DB}"')
+            quick_commits(conn, PG_TEST_DB)
     except psycopg.OperationalError as error:
         _unavailable("PostgreSQL", error)
     return PG_URL
@@ -92,7 +141,10 @@ def report_env(store_url: str, tmp_path: Path, redis_url: str,
 
 
 def reset_postgres(url: str) -> None:
-    """Empty the store; read-model tables are dropped (their columns change with the code)."""
+    """Empty the store; read-model tables are dropped (their columns change with the code).
+    A test leaves a few rows in each other table: DELETE and restarting the tables' sequences
+    leave them as TRUNCATE ... RESTART IDENTITY does, in a tenth of the time; a large table
+    (the crash test's 100,000 events) is truncated."""
     with psycopg.connect(url, autocommit=True) as conn:
         tables = [r[0] for r in conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()]
@@ -100,15 +152,44 @@ def reset_postgres(url: str) -> None:
         if read_models:
             conn.execute("DROP TABLE " + ", ".join(f'"{t}"' for t in read_models))
         others = [t for t in tables if not t.startswith("rm_")]
-        if others:
-            conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in others) + " RESTART IDENTITY CASCADE")
+        large = [t for t in others if conn.execute(f'SELECT 1 FROM "{t}" OFFSET 10000 LIMIT 1').fetchone()]
+        if large:
+            conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in large) + " RESTART IDENTITY CASCADE")
+        small = [t for t in others if t not in large]
+        sequences = [r[0] for r in conn.execute(
+            "SELECT s.relname FROM pg_class s JOIN pg_depend d ON d.objid = s.oid"
+            " AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')"
+            " JOIN pg_class t ON t.oid = d.refobjid"
+            " WHERE s.relkind = 'S' AND t.relname = ANY(%s)", (small,)).fetchall()]
+        with conn.transaction():
+            for table in small:
+                conn.execute(f'DELETE FROM "{table}"')
+            for sequence in sequences:
+                conn.execute(f'ALTER SEQUENCE "{sequence}" RESTART')
+
+
+@contextmanager
+def sqlite_folder() -> Iterator[Path]:
+    """A new folder for SQLite stores (under ``SQLITE_ROOT``), removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix=f"thads-test-{os.getpid()}-", dir=SQLITE_ROOT))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def sqlite_dir() -> Iterator[Path]:
+    """A test's folder for SQLite stores (see ``sqlite_folder``)."""
+    with sqlite_folder() as folder:
+        yield folder
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+def store_url(request: pytest.FixtureRequest) -> str:
     """An empty store: a SQLite file, or the PostgreSQL test database emptied."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/events.sqlite"
+        return f"sqlite:///{request.getfixturevalue('sqlite_dir')}/events.sqlite"
     url = request.getfixturevalue("postgres_database")
     reset_postgres(url)
     return url

@@ -20,7 +20,7 @@ from projections.stats_query import Period, statistics
 from service.api.schemas import CaseSchema
 from service.application import CaseApplication
 from service.audit.verify import verify
-from tests.conftest import PG_URL, reset_postgres
+from tests.conftest import PG_URL, reset_postgres, sqlite_folder
 from tests.integration.test_read_models_replay import CASE, STEP, write_history
 
 AGENCIES = ("CC243", "CC244", "CC246", "C26", "VN")
@@ -50,8 +50,9 @@ def replay_scenario(url: str, cases: list[tuple[Any, ...]], steps: list[tuple[An
 @SETTINGS
 @given(cases=st.lists(CASE, min_size=1, max_size=3), steps=st.lists(STEP, max_size=25))
 def test_the_case_at_version_n_is_the_replay_of_its_first_n_events_on_sqlite(
-        tmp_path_factory: Any, cases: list[Any], steps: list[Any]) -> None:
-    replay_scenario(f"sqlite:///{tmp_path_factory.mktemp('versions')}/events.sqlite", cases, steps)
+        cases: list[Any], steps: list[Any]) -> None:
+    with sqlite_folder() as folder:
+        replay_scenario(f"sqlite:///{folder}/events.sqlite", cases, steps)
 
 
 @SETTINGS
@@ -106,22 +107,22 @@ KNOWN = settings(max_examples=5, deadline=None, suppress_health_check=list(Healt
 @given(cases=st.lists(CASE, min_size=1, max_size=4), steps=st.lists(STEP, max_size=25),
        pick=st.integers(0, 10_000))
 def test_statistics_as_known_at_t_are_those_of_the_store_cut_at_t_on_sqlite(
-        tmp_path_factory: Any, monkeypatch: Any, cases: list[Any], steps: list[Any], pick: int) -> None:
+        monkeypatch: Any, cases: list[Any], steps: list[Any], pick: int) -> None:
     # Small buckets and marks: snapshots, whole buckets and a replay of the rest all take part.
     monkeypatch.setattr(stats_model, "BUCKET", 2)
     monkeypatch.setattr(stats_model, "MARK_BUCKETS", 3)
-    folder = tmp_path_factory.mktemp("known")
-    known_scenario(f"sqlite:///{folder}/events.sqlite", f"sqlite:///{folder}/copy.sqlite", cases, steps, pick)
+    with sqlite_folder() as folder:
+        known_scenario(f"sqlite:///{folder}/events.sqlite", f"sqlite:///{folder}/copy.sqlite", cases, steps,
+                       pick)
 
 
 @KNOWN
 @given(cases=st.lists(CASE, min_size=1, max_size=4), steps=st.lists(STEP, max_size=25),
        pick=st.integers(0, 10_000))
 def test_statistics_as_known_at_t_are_those_of_the_store_cut_at_t_on_postgres(
-        postgres_database: str, tmp_path_factory: Any, monkeypatch: Any, cases: list[Any],
-        steps: list[Any], pick: int) -> None:
+        postgres_database: str, monkeypatch: Any, cases: list[Any], steps: list[Any], pick: int) -> None:
     monkeypatch.setattr(stats_model, "BUCKET", 2)
     monkeypatch.setattr(stats_model, "MARK_BUCKETS", 3)
     reset_postgres(postgres_database)
-    copy = tmp_path_factory.mktemp("known") / "copy.sqlite"  # the copy's store need not be the same kind
-    known_scenario(PG_URL, f"sqlite:///{copy}", cases, steps, pick)
+    with sqlite_folder() as folder:  # the copy's store need not be the same kind
+        known_scenario(PG_URL, f"sqlite:///{folder}/copy.sqlite", cases, steps, pick)

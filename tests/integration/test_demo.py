@@ -19,6 +19,7 @@ from domain.agencies import default_directory
 from service.application import CaseApplication
 from service.demo import DEMO_PASSWORD, DemoSummary, demo_logins, seed_demo
 from service.demo.staff import plan_staff, plan_units
+from tests.conftest import quick_commits, sqlite_folder
 from tests.integration.stats_reference import figures, fold, ranks, read_events
 
 START, END = date(2019, 10, 1), date(2020, 3, 31)
@@ -50,10 +51,11 @@ def cheap_passwords() -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, cheap_passwords: None) -> Iterator[Seeded]:
-    seeded = Seeded(f"sqlite:///{tmp_path_factory.mktemp('demo')}/demo.sqlite")
-    yield seeded
-    seeded.app.close()
+def demo(cheap_passwords: None) -> Iterator[Seeded]:
+    with sqlite_folder() as folder:
+        seeded = Seeded(f"sqlite:///{folder}/demo.sqlite")
+        yield seeded
+        seeded.app.close()
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +66,7 @@ def demo_again(postgres_database: str, cheap_passwords: None) -> Iterator[Seeded
     with psycopg.connect(postgres_database.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{url.rsplit("/", 1)[1]}"')
+        quick_commits(conn, url.rsplit("/", 1)[1])
     seeded = Seeded(url, existing_admin=True)
     yield seeded
     seeded.app.close()
@@ -203,8 +206,8 @@ def test_vinh_phuc_ranks_about_12th_by_cases_and_15th_by_money(demo: Seeded) -> 
 
 @pytest.mark.slow
 def test_at_a_larger_scale_the_figures_match_the_article(
-        tmp_path: Path, cheap_passwords: None) -> None:
-    seeded = Seeded(f"sqlite:///{tmp_path}/demo.sqlite", scale=0.3)
+        sqlite_dir: Path, cheap_passwords: None) -> None:
+    seeded = Seeded(f"sqlite:///{sqlite_dir}/demo.sqlite", scale=0.3)
     vp = figures(seeded.cases, seeded.app.directory, VINH_PHUC, START, END)
     assert vp.rate("cases") == pytest.approx(69.0, abs=1)
     assert vp.rate("money") == pytest.approx(25.3, abs=1)
@@ -212,10 +215,10 @@ def test_at_a_larger_scale_the_figures_match_the_article(
 
 
 def test_reference_reproduces_the_worked_example_of_spec_4(
-        tmp_path: Path, cheap_passwords: None) -> None:
+        sqlite_dir: Path, cheap_passwords: None) -> None:
     """One province, ten cases of 100 VND received in the period: 1 entrusted out, 2 unable,
     5 completed, 1 terminated with 100 outstanding, 1 in progress with 40 collected."""
-    app = CaseApplication(f"sqlite:///{tmp_path}/example.sqlite", default_directory())
+    app = CaseApplication(f"sqlite:///{sqlite_dir}/example.sqlite", default_directory())
     chv = app.users.create("chv.c01.1", "password-1", "enforcer", "C01").actor
     ids = [app.create_case(chv, {
         "agency": "C01", "received_on": date(2019, 10, 1 + i), "initiation": "on_request",

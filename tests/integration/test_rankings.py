@@ -4,6 +4,7 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ from projections import stats_model
 from projections.stats_query import COLUMNS, competition_ranks
 from service.app import create_app
 from service.demo import seed_demo
+from tests.conftest import quick_commits, sqlite_folder
 from tests.integration import stats_reference as oracle
 from tests.integration.stats_helpers import Books, token_headers
 
@@ -110,28 +112,30 @@ def test_a_period_with_nothing_to_rank_is_an_empty_ranking(books: Books) -> None
 @pytest.fixture(scope="module")
 def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The demo at a small scale, its read models caught up; one store per parameter."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('stats')}/demo.sqlite"
-    else:
-        main = request.getfixturevalue("postgres_database")
-        base, name = main.rsplit("/", 1)[0], main.rsplit("/", 1)[1] + "_stats"
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = f"{base}/{name}"
-    var = Path(tmp_path_factory.mktemp("var"))
-    app = create_app({"THADS_DATABASE_URL": url, "THADS_VAR_DIR": str(var), "THADS_SECRET_KEY": "s",
-                      "THADS_INLINE_PROJECTIONS": "y", "TESTING": "1"})
-    with pytest.MonkeyPatch.context() as mp:
-        # A snapshot every bucket (4,096 positions), so that the demo's log has some.
-        mp.setattr(stats_model, "MARK_BUCKETS", 1)
-        # Hundreds of password hashes would dominate.
-        mp.setattr(service.users, "generate_password_hash",
-                   lambda password, method=None: generate_password_hash(password, "pbkdf2:sha256:1"))
-        seed_demo(app.extensions["thads"].cases, scale=0.05, progress=False, echo=lambda _: None)
-        app.extensions["thads"].read_models.runner.catch_up()
-        yield app
-    app.extensions["thads"].close()
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{stack.enter_context(sqlite_folder())}/demo.sqlite"
+        else:
+            main = request.getfixturevalue("postgres_database")
+            base, name = main.rsplit("/", 1)[0], main.rsplit("/", 1)[1] + "_stats"
+            with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{name}"')
+                quick_commits(conn, name)
+            url = f"{base}/{name}"
+        var = Path(tmp_path_factory.mktemp("var"))
+        app = create_app({"THADS_DATABASE_URL": url, "THADS_VAR_DIR": str(var), "THADS_SECRET_KEY": "s",
+                          "THADS_INLINE_PROJECTIONS": "y", "TESTING": "1"})
+        with pytest.MonkeyPatch.context() as mp:
+            # A snapshot every bucket (4,096 positions), so that the demo's log has some.
+            mp.setattr(stats_model, "MARK_BUCKETS", 1)
+            # Hundreds of password hashes would dominate.
+            mp.setattr(service.users, "generate_password_hash",
+                       lambda password, method=None: generate_password_hash(password, "pbkdf2:sha256:1"))
+            seed_demo(app.extensions["thads"].cases, scale=0.05, progress=False, echo=lambda _: None)
+            app.extensions["thads"].read_models.runner.catch_up()
+            yield app
+        app.extensions["thads"].close()
 
 
 @pytest.fixture(scope="module")

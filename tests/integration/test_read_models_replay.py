@@ -19,7 +19,7 @@ from projections.registry import Registry
 from projections.runner import Runner
 from service.application import CaseApplication
 from service.errors import ServiceError
-from tests.conftest import PG_URL, reset_postgres
+from tests.conftest import PG_URL, reset_postgres, sqlite_folder
 
 START = date(2019, 9, 2)
 AGENCIES = ("CC243", "CC244", "C26")
@@ -110,9 +110,9 @@ SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=list(H
 
 @SETTINGS
 @given(cases=st.lists(CASE, min_size=1, max_size=4), steps=st.lists(STEP, max_size=30), who=WHO)
-def test_read_models_equal_a_rebuild_on_sqlite(tmp_path_factory: Any, cases: list[Any],
-                                               steps: list[Any], who: list[str]) -> None:
-    run_scenario(f"sqlite:///{tmp_path_factory.mktemp('replay')}/events.sqlite", cases, steps, who)
+def test_read_models_equal_a_rebuild_on_sqlite(cases: list[Any], steps: list[Any], who: list[str]) -> None:
+    with sqlite_folder() as folder:
+        run_scenario(f"sqlite:///{folder}/events.sqlite", cases, steps, who)
 
 
 @SETTINGS

@@ -111,8 +111,8 @@ def scenario(books: Books, *, second: bool) -> None:
         books.complete(books.receive("CC243", "2019-12-03", 30), 30, "2020-01-20")
 
 
-def test_as_known_at_answers_what_was_recorded_by_then(app: Flask, books: Books, tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_as_known_at_answers_what_was_recorded_by_then(
+        app: Flask, books: Books, tmp_path: Path, sqlite_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Small buckets and marks: snapshots, whole buckets and a replay of the rest all take part.
     monkeypatch.setattr(stats_model, "BUCKET", 1)
     monkeypatch.setattr(stats_model, "MARK_BUCKETS", 3)
@@ -138,7 +138,7 @@ def test_as_known_at_answers_what_was_recorded_by_then(app: Flask, books: Books,
     for table in (long_ago, *long_ago["by_initiation"].values(), *long_ago["by_judgment_kind"].values()):
         assert {"cases": table["cases"], "money": table["money"]} == zero_table()
     # A store that received only the first write answers the same.
-    copy = create_app({"THADS_DATABASE_URL": f"sqlite:///{tmp_path}/copy.sqlite",
+    copy = create_app({"THADS_DATABASE_URL": f"sqlite:///{sqlite_dir}/copy.sqlite",
                        "THADS_VAR_DIR": str(tmp_path / "copy"), "THADS_SECRET_KEY": "test-secret",
                        "THADS_INLINE_PROJECTIONS": "y", "TESTING": "1"})
     try:

@@ -23,6 +23,7 @@ from projections.registry import Registry
 from projections.runner import Runner
 from service.application import CaseApplication
 from service.errors import ServiceError
+from tests.conftest import sqlite_folder
 from tests.integration.test_read_models_replay import CASE, STEP
 
 START = date(2019, 9, 2)
@@ -95,9 +96,9 @@ def run(url: str, cases: list[tuple[Any, ...]], steps: list[tuple[Any, ...]]) ->
 
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 @given(cases=st.lists(CASE, min_size=1, max_size=5), steps=st.lists(STEP, max_size=40))
-def test_counts_equal_the_bottleneck_reports_on_random_histories(tmp_path_factory: Any,
-                                                                 cases: list[Any], steps: list[Any]) -> None:
-    run(f"sqlite:///{tmp_path_factory.mktemp('dash')}/events.sqlite", cases, steps)
+def test_counts_equal_the_bottleneck_reports_on_random_histories(cases: list[Any], steps: list[Any]) -> None:
+    with sqlite_folder() as folder:
+        run(f"sqlite:///{folder}/events.sqlite", cases, steps)
 
 
 def test_counts_equal_the_reports_on_both_stores(app: Flask) -> None:
