@@ -30,11 +30,12 @@ from typing import Any
 
 from bench import soak_report
 from bench.common import python, stamp
-from bench.soak_stack import WORK, PrivateRedis, Stack, Store, demo_store, restart_postgres, running
+from bench.soak_stack import WORK, Stack, Store, demo_store, restart_postgres, running
 from bench.soak_verify import verify
 from domain.agencies import default_directory
 from service.application import CaseApplication
 from service.demo.staff import DEMO_PASSWORD
+from tests.redis_server import PrivateRedis
 
 FAULTS = ("web", "worker", "runner", "redis", "postgres")
 Echo = Callable[[str], Any]
@@ -150,7 +151,7 @@ def soak(setup: str, args: argparse.Namespace, echo: Echo) -> dict[str, Any]:
     folder.mkdir(parents=True, exist_ok=True)
     people = logins(store, args.users)
     (folder / "logins.json").write_text(json.dumps(people))
-    redis = PrivateRedis(folder / "redis") if setup == "scaled" else None
+    redis = PrivateRedis(folder / "redis", persist=True) if setup == "scaled" else None
     faults = [f for f in args.faults if setup == "scaled"]
     fault_log: list[dict[str, Any]] = []
     (folder / "started").unlink(missing_ok=True)

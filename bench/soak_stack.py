@@ -19,7 +19,6 @@ from typing import Any
 
 import psutil
 import psycopg
-import redis
 import requests
 
 from bench.common import PG_ADMIN, PG_BASE, ROOT, free_port, python
@@ -83,40 +82,6 @@ def _seed(store: Store, scale: float, echo: Callable[[str], Any]) -> None:
             with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{store.url.rsplit("/", 1)[1]}" WITH (FORCE)')
         raise
-
-
-class PrivateRedis:
-    """A redis-server of the soak's own on a free port (the machine's 6379 serves the tests),
-    persisting to its folder so that a stop and a start keep the queue, as a real one would."""
-
-    def __init__(self, folder: Path):
-        self.folder, self.port = folder, free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "yes", "--dir", str(self.folder)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.2)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                client.close()
-                return
-            except redis.RedisError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()  # SHUTDOWN: the append-only file is synced
-            self.process.wait(timeout=30)
-            self.process = None
 
 
 @dataclass

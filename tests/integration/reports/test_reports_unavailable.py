@@ -15,10 +15,10 @@ from flask import Flask
 from service.app import create_app
 from tests.conftest import PASSWORD, case_body
 from tests.integration.api_helpers import Login
-from tests.integration.reports.conftest import PrivateRedis, free_port
 from tests.integration.reports.helpers import ask, get, queue, work
 from tests.integration.stats_helpers import token_headers
 from tests.integration.web_helpers import Web
+from tests.redis_server import PrivateRedis, free_port
 
 pytestmark = pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)  # Redis is the subject
 
