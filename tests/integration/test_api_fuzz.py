@@ -4,7 +4,7 @@ national head's token, in this process through the WSGI app. Every check runs: n
 a 5xx, and every answer must be one the document declares, with its content type, headers and
 body schema; schema-valid data is accepted and invalid data refused.
 
-A fast check, bounded to a few seconds of requests (five examples an operation in the fuzzing
+A fast check, bounded to some 20 seconds of requests (25 examples an operation in the fuzzing
 phase, a fixed seed), on PostgreSQL only: the API's schemas and handlers are the same on both
 stores, and PostgreSQL is the stricter one (its integers overflow, its text refuses NUL). A
 deeper run: ``THADS_FUZZ_EXAMPLES=100 THADS_FUZZ_SEED=7 pytest tests/integration/test_api_fuzz.py``."""
@@ -68,7 +68,7 @@ def api_schema(fuzzed_app: Flask) -> Any:
         # No NUL in generated text: no store keeps it, so the app refuses it anywhere with 400
         # naming the field (service/text_guard.py, tested in test_api_bad_input.py), a rule the
         # document does not state on each of its strings.
-        "generation": {"max-examples": int(os.environ.get("THADS_FUZZ_EXAMPLES", "5")), "database": "none",
+        "generation": {"max-examples": int(os.environ.get("THADS_FUZZ_EXAMPLES", "25")), "database": "none",
                        "allow-x00": False},
         "phases": {"stateful": {"enabled": False}},
         "checks": {
