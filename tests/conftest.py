@@ -22,6 +22,7 @@ import redis
 from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
+from jinja2.bccache import Bucket, BytecodeCache
 
 import service.users
 from service import cli
@@ -195,6 +196,25 @@ def store_url(request: pytest.FixtureRequest) -> str:
     return url
 
 
+class CompiledTemplates(BytecodeCache):
+    """Jinja's compiled templates kept for the test process. Each app has a Jinja environment
+    of its own, which compiled every template it rendered again: a quarter of a page test's
+    time. A template is reused only while its source is unchanged (Jinja checks)."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES = CompiledTemplates()
+
+
 @pytest.fixture
 def app(store_url: str, tmp_path: Any) -> Iterator[Flask]:
     flask_app = create_app({
@@ -204,6 +224,7 @@ def app(store_url: str, tmp_path: Any) -> Iterator[Flask]:
         "THADS_INLINE_PROJECTIONS": "y",
         "TESTING": "1",
     })
+    flask_app.jinja_env.bytecode_cache = TEMPLATES
     yield flask_app
     flask_app.extensions["thads"].close()
 

@@ -33,6 +33,9 @@ from tests.integration.reports.helpers import ask, get, reports_dir, some_cases
 from tests.integration.stats_helpers import token_headers
 
 Start = Callable[..., subprocess.Popen[bytes]]
+STEP_DELAY = "0.5"
+"""Seconds a report's work horse sleeps at each step of progress, to be killed in the middle:
+the statistics CSV of C26 reaches 52% after 8 steps and has 16 to go."""
 
 
 @pytest.fixture
@@ -112,7 +115,7 @@ def test_a_killed_worker_leaves_no_partial_file_and_the_report_is_made_again(
         app: Flask, start_worker: Start, redis_url: str, tmp_path: Path) -> None:
     head = token_headers(app, "cuctruong.vp", "head", "C26")
     report_id = ask(app, head).get_json()["id"]
-    worker = start_worker(THADS_TEST_REPORT_DELAY="1.5")  # 1.5 s at each step of progress
+    worker = start_worker(THADS_TEST_REPORT_DELAY=STEP_DELAY)
     wait_for(lambda: record(app, report_id).progress >= 50, logs=tmp_path)  # half written, sleeping
     horse = horse_of(redis_url, report_id)
     os.killpg(worker.pid, signal.SIGKILL)  # the worker (and rq's scheduler), then its work horse
@@ -140,7 +143,7 @@ def test_a_killed_work_horse_with_no_retry_left_fails_the_report_with_the_reason
     app.extensions["thads"].report_queue.retries = ()
     head = token_headers(app, "cuctruong.vp", "head", "C26")
     report_id = ask(app, head).get_json()["id"]
-    worker = start_worker(THADS_TEST_REPORT_DELAY="1.5")
+    worker = start_worker(THADS_TEST_REPORT_DELAY=STEP_DELAY)
     wait_for(lambda: record(app, report_id).progress >= 50, logs=tmp_path)
     os.kill(horse_of(redis_url, report_id), signal.SIGKILL)  # the OOM killer's way
     failed = wait_for(lambda: (r := record(app, report_id)).status == "failed" and r, logs=tmp_path)

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 
 from service.app import create_app
-from tests.conftest import _unavailable
+from tests.conftest import TEMPLATES, _unavailable
 from tests.redis_server import PrivateRedis
 
 
@@ -19,6 +19,7 @@ from tests.redis_server import PrivateRedis
 def app(report_env: dict[str, str]) -> Iterator[Flask]:
     """Replaces the shared ``app``: the same, with reports."""
     flask_app = create_app({**report_env, "THADS_INLINE_PROJECTIONS": "y", "TESTING": "1"})
+    flask_app.jinja_env.bytecode_cache = TEMPLATES
     yield flask_app
     flask_app.extensions["thads"].close()
 
