@@ -22,8 +22,8 @@ from domain.agencies import default_directory
 from service import cli
 from service.application import CaseApplication
 from service.reports.queue import QUEUE
-from tests.integration.reports.conftest import free_port
 from tests.integration.test_runner import receive
+from tests.redis_server import free_port
 
 PARTS = ["store", "audit chain", "read model cases", "read model statistics", "read model bottlenecks",
          "read model actions", "redis", "report queue", "report workers", "reports directory", "secret key"]
