@@ -4,7 +4,6 @@ PostgreSQL."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -12,13 +11,16 @@ from typing import Any
 
 import psycopg
 import pytest
+from eventsourcing.persistence import StoredEvent
 from flask import Flask
 from werkzeug.security import generate_password_hash
 
 import service.users
+from domain.agencies import default_directory
 from projections import stats_model
 from projections.stats_query import COLUMNS, competition_ranks
 from service.app import create_app
+from service.application import CaseApplication
 from service.demo import seed_demo
 from tests.conftest import quick_commits, sqlite_folder
 from tests.integration import stats_reference as oracle
@@ -110,32 +112,62 @@ def test_a_period_with_nothing_to_rank_is_an_empty_ranking(books: Books) -> None
 
 
 @pytest.fixture(scope="module")
-def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """The demo at a small scale, its read models caught up; one store per parameter."""
-    with contextlib.ExitStack() as stack:
-        if request.param == "sqlite":
-            url = f"sqlite:///{stack.enter_context(sqlite_folder())}/demo.sqlite"
-        else:
-            main = request.getfixturevalue("postgres_database")
-            base, name = main.rsplit("/", 1)[0], main.rsplit("/", 1)[1] + "_stats"
-            with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                conn.execute(f'CREATE DATABASE "{name}"')
-                quick_commits(conn, name)
-            url = f"{base}/{name}"
-        var = Path(tmp_path_factory.mktemp("var"))
-        app = create_app({"THADS_DATABASE_URL": url, "THADS_VAR_DIR": str(var), "THADS_SECRET_KEY": "s",
-                          "THADS_INLINE_PROJECTIONS": "y", "TESTING": "1"})
-        with pytest.MonkeyPatch.context() as mp:
-            # A snapshot every bucket (4,096 positions), so that the demo's log has some.
-            mp.setattr(stats_model, "MARK_BUCKETS", 1)
-            # Hundreds of password hashes would dominate.
-            mp.setattr(service.users, "generate_password_hash",
-                       lambda password, method=None: generate_password_hash(password, "pbkdf2:sha256:1"))
-            seed_demo(app.extensions["thads"].cases, scale=0.05, progress=False, echo=lambda _: None)
-            app.extensions["thads"].read_models.runner.catch_up()
-            yield app
-        app.extensions["thads"].close()
+def demo_log() -> Iterator[str]:
+    """The demo at a small scale, seeded once through the application into a SQLite store
+    (its URL). The same seed gives the same events on either store (test_demo.py shows it);
+    what differs between the stores is the read models and their queries."""
+    with sqlite_folder() as folder, pytest.MonkeyPatch.context() as mp:
+        # Hundreds of password hashes would dominate.
+        mp.setattr(service.users, "generate_password_hash",
+                   lambda password, method=None: generate_password_hash(password, "pbkdf2:sha256:1"))
+        url = f"sqlite:///{folder}/demo.sqlite"
+        seeded = CaseApplication(url, default_directory())
+        seed_demo(seeded, scale=0.05, progress=False, echo=lambda _: None)
+        seeded.close()
+        yield url
+
+
+def copy_log(source: str, target: str) -> None:
+    """Record the events of the store at ``source`` in the empty store at ``target``, in order,
+    through its recorder (which chains them for the audit as it would have)."""
+    origin = CaseApplication(source, default_directory(), create_tables=False)
+    copy = CaseApplication(target, default_directory())
+    try:
+        head, done = origin.log_head(), 0
+        while done < head:
+            batch = origin.recorder.select_notifications(done + 1, 1000)
+            copy.recorder.insert_events([StoredEvent(n.originator_id, n.originator_version, n.topic, n.state)
+                                         for n in batch])
+            done = batch[-1].id
+        assert copy.log_head() == head
+    finally:
+        origin.close()
+        copy.close()
+
+
+@pytest.fixture(scope="module")
+def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+         demo_log: str) -> Iterator[Flask]:
+    """The demo's events on each store, its read models caught up there."""
+    url = demo_log
+    if request.param == "postgres":
+        main = request.getfixturevalue("postgres_database")
+        base, name = main.rsplit("/", 1)[0], main.rsplit("/", 1)[1] + "_stats"
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+            quick_commits(conn, name)
+        url = f"{base}/{name}"
+        copy_log(demo_log, url)
+    var = Path(tmp_path_factory.mktemp("var"))
+    app = create_app({"THADS_DATABASE_URL": url, "THADS_VAR_DIR": str(var), "THADS_SECRET_KEY": "s",
+                      "THADS_INLINE_PROJECTIONS": "y", "TESTING": "1"})
+    with pytest.MonkeyPatch.context() as mp:
+        # A snapshot every bucket (4,096 positions), so that the demo's log has some.
+        mp.setattr(stats_model, "MARK_BUCKETS", 1)
+        app.extensions["thads"].read_models.runner.catch_up()
+        yield app
+    app.extensions["thads"].close()
 
 
 @pytest.fixture(scope="module")
