@@ -63,7 +63,7 @@ def scrypt_once_per_password() -> Iterator[None]:
     once by the real function and that real hash is stored for every user who has that
     password, and each (hash, password) is checked once by the real function and its answer
     reused: a wrong password is still refused, a hash is still scrypt. (Users sharing a
-    password share a salt: no test compares two users' hashes.)"""
+    password share a salt: no test compares the hashes of two users with the same password.)"""
     hashes: dict[tuple[str, str], str] = {}
     checked: dict[tuple[str, str], bool] = {}
     real_hash, real_check = service.users.generate_password_hash, service.users.check_password_hash
