@@ -113,7 +113,8 @@ def test_projection_behind(env: dict[str, str], worker: subprocess.Popen[bytes])
 
 
 def test_the_store_does_not_answer(tmp_path: Path) -> None:
-    env = {"THADS_DATABASE_URL": f"postgresql://postgres@127.0.0.1:{free_port()}/thads",
+    # Nothing listens there: the pool gives up after the connect timeout (10 s by default).
+    env = {"THADS_DATABASE_URL": f"postgresql://postgres@127.0.0.1:{free_port()}/thads?connect_timeout=2",
            "THADS_SECRET_KEY": "test-secret", "THADS_VAR_DIR": str(tmp_path / "var")}
     result, lines = check(env)
     assert result.exit_code == 1
