@@ -79,9 +79,8 @@ def test_killed_mid_rebuild_the_runner_continues_and_matches_a_clean_rebuild(
     registry = Registry(app.db, all_projections())
     registry.create_tables()
 
-    # Batches of 20,000 events: the rebuild commits six times before it is done, and is
-    # killed after the second or third.
-    first = thads(store_url, tmp_path, "project", "--rebuild", "all", "--batch", "20000")
+    # Batches of 10,000 events: the rebuild commits ten times before it is done.
+    first = thads(store_url, tmp_path, "project", "--rebuild", "all", "--batch", "10000")
     deadline = time.monotonic() + 240
     while True:
         building = [g for g in registry.generations() if g.status == "building"]
@@ -93,16 +92,16 @@ def test_killed_mid_rebuild_the_runner_continues_and_matches_a_clean_rebuild(
     first.send_signal(signal.SIGKILL)
     first.wait()
     interrupted = [g for g in registry.generations() if g.status == "building"]
-    assert interrupted and all(0 < g.position < head for g in interrupted)
+    assert interrupted and all(0 < g.position < head for g in interrupted), (interrupted, head)
 
-    resumed_run = thads(store_url, tmp_path, "project", "--rebuild", "all", "--batch", "20000")
+    resumed_run = thads(store_url, tmp_path, "project", "--rebuild", "all", "--batch", "10000")
     assert resumed_run.wait(timeout=600) == 0
     assert {g.generation for g in registry.generations() if g.status == "active"} >= \
         {g.generation for g in interrupted}
     assert set(registry.positions().values()) == {head}
     resumed = dump(app)
 
-    clean_run = thads(store_url, tmp_path, "project", "--rebuild", "all", "--fresh", "--batch", "20000")
+    clean_run = thads(store_url, tmp_path, "project", "--rebuild", "all", "--fresh", "--batch", "10000")
     assert clean_run.wait(timeout=600) == 0  # the same batches: counter rows summing to 0 alike
     assert set(registry.positions().values()) == {head}
     assert dump(app) == resumed
