@@ -101,7 +101,8 @@ def test_init_creates_a_missing_postgresql_database(postgres_database: str, tmp_
     name = f"{PG_TEST_DB}_created"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    env = {"THADS_DATABASE_URL": postgres_database.rsplit("/", 1)[0] + "/" + name,
+    # A missing database is retried until the connect timeout (10 s by default) before init gives up.
+    env = {"THADS_DATABASE_URL": postgres_database.rsplit("/", 1)[0] + "/" + name + "?connect_timeout=2",
            "THADS_SECRET_KEY": "test-secret", "THADS_VAR_DIR": str(tmp_path / "var")}
     try:
         refused = CliRunner().invoke(cli.main, ["init"], env=env)
