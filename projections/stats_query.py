@@ -115,6 +115,9 @@ def read_sums(db: Database, names: Names, period: Period, *, node: str | None,
                             for name, expr in sums.items())
         branches.append(f"SELECT node, '{PEER}' AS split, {columns} FROM {source} GROUP BY node")
         params += [*INITIATIONS, *peers] * times
+    if not branches:  # nobody to sum (no peers in the period, say): the position alone
+        zeros = ", ".join(f"0 AS {name}" for name in sums)
+        branches.append(f"SELECT NULL AS node, NULL AS split, {zeros} WHERE 1 = 0")
     rows = db.query(
         f"SELECT g.position AS position, s.* FROM rm_generations g LEFT JOIN ("
         f"{' UNION ALL '.join(branches)}) s ON 1 = 1 WHERE g.projection = %s AND g.generation = %s",

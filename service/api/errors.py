@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from domain.access import Forbidden
 from domain.errors import CaseError, CaseNotFound
 from service.errors import ServiceError, StoreUnavailable, is_store_outage
+from service.health import first_line
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,7 @@ def response_for(error: Exception) -> Response | None:
     if isinstance(error, HTTPException):
         return _http_error(error)
     if is_store_outage(error):
-        log.warning("the store did not answer %s %s: %s", request.method, request.path,
-                    str(error).strip().splitlines()[0][:200] if str(error).strip() else type(error).__name__)
+        log.warning("the store did not answer %s %s: %s", request.method, request.path, first_line(error))
         outage = StoreUnavailable()
         response = error_response(outage.status, outage.code, outage.message)
         response.headers["Retry-After"] = "1"

@@ -210,12 +210,8 @@ def ranks(query: dict[str, Any]) -> dict[str, Any]:
             raise NotInScope(f"no agency {parent} in your scope")
         peers = [a.code for a in svc.directory.offices(period.end, parent)]
     cut = _cut(query.get("as_known_at"), query.get("min_position"))
-    if peers:
-        position, items = rankings(svc.cases.db, svc.read_models.names(PROJECTION), svc.directory, peers,
-                                   period, cut)
-    else:  # none in the directory at the period's end (before its first year, say): none ranked
-        position = cut.position if cut else svc.read_models.positions().get(PROJECTION, 0)
-        items = []
+    position, items = rankings(svc.cases.db, svc.read_models.names(PROJECTION), svc.directory, peers,
+                               period, cut)
     return {"level": level, "parent": parent, "year": period.year, "through": period.label,
             "period": {"start": period.start, "end": period.end}, "of": len(peers),
             "items": items, "position": position}

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from domain.access import Forbidden
 from domain.errors import CaseError, CaseNotFound
 from service.errors import ServiceError, is_store_outage
+from service.health import first_line
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ def page_for(error: Exception) -> Any:
                     405: _("Phương thức không được hỗ trợ."), 400: _("Yêu cầu không hợp lệ.")}
         return _page(error.code or 500, messages.get(error.code or 500, error.description or ""))
     if is_store_outage(error):
-        log.warning("the store did not answer a page: %s", str(error).strip()[:200])
+        log.warning("the store did not answer a page: %s", first_line(error))
         return _unavailable()
     log.exception("unexpected error on a page")
     return _page(500, _("Lỗi hệ thống. Lỗi đã được ghi lại; vui lòng thử lại sau."))
