@@ -73,6 +73,16 @@ class Positioned:
         return f"Positioned({self.position}, {self.topic})"
 
 
+CACHED_CASES = "cached_cases"
+"""The key of a projection's ``state`` under which its runner may set how many cases the
+projection keeps cached between batches, instead of its default (a rebuild does: it folds every
+case of the log, and a case it evicted is read back from the table at its next event)."""
+
+
+def cached_cases(state: Mapping[str, Any], default: int) -> int:
+    return int(state.get(CACHED_CASES, default))
+
+
 class Names(Mapping[str, str]):
     """Logical table name → physical table name of one generation of one projection."""
 

@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 from domain.case import EnforcementCase
 from domain.time_limits import RuleBook, default_rules
 from projections import dash_counts
-from projections.base import Names, Positioned, Projection, Reader
+from projections.base import Names, Positioned, Projection, Reader, cached_cases
 from projections.bottleneck_fold import Folder
 from projections.bottleneck_rows import CLOCK_COLUMNS, TIMELINE_COLUMNS, Clock, Timeline
 from projections.dash_rows import Contribution, contribution
@@ -136,7 +136,8 @@ class BottlenecksProjection(Projection):
         clocks = [_clock_values(row) for row in folder.clocks.values()]
         for case_id in changed:
             cache.move_to_end(case_id)
-        while len(cache) > CACHE_ROWS:
+        limit = cached_cases(state, CACHE_ROWS)
+        while len(cache) > limit:
             cache.popitem(last=False)
         return timelines, clocks, folder.collections, counts, latest if batch else None
 

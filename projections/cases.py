@@ -20,7 +20,7 @@ from operator import ne
 from typing import Any, ClassVar
 
 from domain.case import EnforcementCase
-from projections.base import Names, Positioned, Projection, Reader
+from projections.base import Names, Positioned, Projection, Reader, cached_cases
 from projections.case_summary import COLUMNS, HANDLERS, Summary, received, values
 from service.store import POSTGRES, Transaction
 
@@ -106,8 +106,9 @@ class CasesProjection(Projection):
         for case_id, now in after.items():
             cache.pop(case_id, None)
             cache[case_id] = marshal.dumps(now)
-        if len(cache) > CACHE_ROWS * 5 // 4:  # evict in bulk: a dict has no cheap popitem(last=False)
-            state["rows"] = dict(islice(cache.items(), len(cache) - CACHE_ROWS, None))
+        limit = cached_cases(state, CACHE_ROWS)
+        if len(cache) > limit * 5 // 4:  # evict in bulk: a dict has no cheap popitem(last=False)
+            state["rows"] = dict(islice(cache.items(), len(cache) - limit, None))
         analyze = bool(events) and _doubled(events[0].position - 1, events[-1].position)
         return before, after, analyze
 

@@ -24,16 +24,22 @@ from typing import Any
 
 from eventsourcing.projection import ApplicationSubscription
 
-from projections.base import Names, Positioned, Projection
+from projections.base import CACHED_CASES, Names, Positioned, Projection
 from projections.registry import Generation, Registry
 
 log = logging.getLogger(__name__)
 
 BATCH = 1000
-REBUILD_BATCH = 131072
+REBUILD_BATCH = 262144
 """A rebuild commits less often: the statistics' monthly sums and the dashboard's counters
-are rewritten once per batch, not once per 20,000 events (a third of the statistics' writes
-at a million cases); a batch of decoded events holds some 250 MB."""
+are rewritten once per batch, and so is a case's row however many of its events the batch
+holds; SQLite's commit writes every page a batch touched, most pages of the per-case tables
+at a million cases. A batch of decoded events holds some 500 MB."""
+REBUILD_CACHED_CASES = 1_200_000
+"""Cases each projection keeps cached while rebuilding (``CACHED_CASES``): at a million cases,
+all of them (some 2.5 GB in the process of the case list and the bottlenecks), so that no
+case is read back from the tables it is being written to. Following the log, a runner keeps
+each projection's default (a few hundred thousand)."""
 REBUILD_CACHE_MB = 1024
 """SQLite's page cache per connection of a rebuilding process (``Database.bulk_cache``): at a
 million cases the read models' indexes outgrow the default 2 MB a thousand times over."""
@@ -233,6 +239,8 @@ class Runner:
             if not events:
                 return
             n = len(events)
+            for target in targets:
+                target.state[CACHED_CASES] = REBUILD_CACHED_CASES  # again: a failed batch empties state
             try:
                 self.apply([t for t in targets if t.position == low], events, fold_first=True)
             except PositionMoved:

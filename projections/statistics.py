@@ -23,7 +23,7 @@ from operator import add
 from typing import Any
 
 from projections import stats_model
-from projections.base import Names, Positioned, Projection, Reader
+from projections.base import Names, Positioned, Projection, Reader, cached_cases
 from projections.stats_model import (
     INDEX,
     METRICS,
@@ -34,8 +34,8 @@ from projections.stats_model import (
     correction_deltas,
     is_correction,
     is_relevant,
+    splits,
     step,
-    targets,
 )
 from service.store import Transaction
 
@@ -76,13 +76,34 @@ class StatisticsProjection(Projection):
     }
 
     def __init__(self) -> None:
-        self._targets: dict[Where, list[tuple[str, str]]] = {}
+        self._lineages: dict[str, list[str]] = {}
 
-    def targets(self, where: Where) -> list[tuple[str, str]]:
-        """Every (node, split) row a case at ``where`` counts in."""
-        found = self._targets.get(where)
+    def up_the_tree(self, own: dict[tuple[Any, ...], list[int]]) -> dict[tuple[Any, ...], list[int]]:
+        """Sums keyed by an agency first (``(agency, …)``), each agency's own, made the sums of
+        every node: each agency's row added to its parent's, the deepest agencies first, so a
+        row is added once per level instead of once per case-level row under it."""
+        out = dict(own)
+        levels: dict[int, list[tuple[Any, ...]]] = {}
+        for key in own:
+            levels.setdefault(len(self._lineage(key[0])), []).append(key)
+        depth = max(levels, default=0)
+        while depth > 1:
+            above: list[tuple[Any, ...]] = levels.setdefault(depth - 1, [])
+            for key in levels.pop(depth, []):
+                parent = (self._lineage(key[0])[1], *key[1:])
+                values, row = out[key], out.get(parent)
+                if row is None:
+                    out[parent] = values
+                    above.append(parent)
+                else:
+                    out[parent] = list(map(add, row, values))
+            depth -= 1
+        return out
+
+    def _lineage(self, agency: str) -> list[str]:
+        found = self._lineages.get(agency)
         if found is None:
-            found = self._targets[where] = targets(self.directory, where)
+            found = self._lineages[agency] = self.directory.lineage(agency)
         return found
 
     # ------------------------------------------------------------ apply
@@ -108,12 +129,14 @@ class StatisticsProjection(Projection):
             bucket = p.position // stats_model.BUCKET
             for where, month, vector in found:
                 _add(known, (where, month, bucket), vector)
-        rows = _merge(((node, bucket, split, month), values)
-                      for (where, month, bucket), values in known.items()
-                      for node, split in self.targets(where))
-        months = _merge(((n, s, m), values) for (n, _, s, m), values in rows.items())
-        if len(cache) > CACHE_LIMIT:
-            for case_id in list(islice(cache, len(cache) - CACHE_LIMIT // 2)):
+        own = _merge(((where[0], bucket, split, month), values)
+                     for (where, month, bucket), values in known.items()
+                     for split in splits(where[1], where[2]))
+        rows = self.up_the_tree(own)
+        months = self.up_the_tree(_merge(((n, s, m), values) for (n, _, s, m), values in own.items()))
+        limit = cached_cases(state, CACHE_LIMIT)
+        if len(cache) > limit:
+            for case_id in list(islice(cache, len(cache) - limit // 2)):
                 del cache[case_id]
         span = (events[0].position, events[-1].position) if events else None
         return changed, months, rows, span
@@ -158,13 +181,13 @@ class StatisticsProjection(Projection):
         the log's ids) only makes "as known at" sum more buckets."""
         size = stats_model.BUCKET * stats_model.MARK_BUCKETS
         columns = ", ".join(METRICS)
-        for mark in range(first // size + 1, (last + 1) // size + 1):
-            boundary = mark * stats_model.MARK_BUCKETS
+        reached = range(first // size + 1, (last + 1) // size + 1)
+        latest = _later_by_mark(rows, reached)
+        for mark in reached:
             tx.execute(f"INSERT INTO {names['snapshots']} (node, mark, split, month, {columns})"
                        f" SELECT node, {int(mark)}, split, month, {columns} FROM {names['months']}"
                        f" WHERE {' OR '.join(f'{m} <> 0' for m in METRICS)}")
-            later = _merge(((n, mark, s, m), [-v for v in values])
-                           for (n, bucket, s, m), values in rows.items() if bucket >= boundary)
+            later = latest[mark]
             self._save_sums(tx, names["snapshots"], ("node", "mark", "split", "month"), later)
             # Only rows that are not zero: the same rows whichever batch reached the mark.
             tx.executemany(f"DELETE FROM {names['snapshots']} WHERE node = %s AND mark = %s AND split = %s"
@@ -178,6 +201,30 @@ class StatisticsProjection(Projection):
         # events, not on how they were batched, so a live read model equals a rebuild.
         updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in METRICS)
         tx.upsert(table, (*key, *METRICS), key, updates, [(*k, *v) for k, v in rows.items()])
+
+
+def _later_by_mark(rows: dict[tuple[Any, ...], list[int]],
+                   marks: range) -> dict[int, dict[tuple[Any, ...], list[int]]]:
+    """For each mark, minus the sums of the batch's rows (``(node, bucket, split, month)``)
+    in buckets at or after the mark's boundary, keyed ``(node, mark, split, month)``: the
+    marks taken latest first, each row added once to a running sum."""
+    if not marks:
+        return {}
+    ordered = sorted(rows.items(), key=lambda item: item[0][1], reverse=True)
+    running: dict[tuple[Any, ...], list[int]] = {}
+    out: dict[int, dict[tuple[Any, ...], list[int]]] = {}
+    i = 0
+    for mark in reversed(marks):
+        boundary = mark * stats_model.MARK_BUCKETS
+        while i < len(ordered) and ordered[i][0][1] >= boundary:
+            (node, _, split, month), values = ordered[i]
+            key = (node, split, month)
+            row = running.get(key)
+            running[key] = values if row is None else list(map(add, row, values))
+            i += 1
+        out[mark] = {(node, mark, split, month): [-v for v in values]
+                     for (node, split, month), values in running.items()}
+    return out
 
 
 def _merge(pairs: Iterable[tuple[tuple[Any, ...], list[int]]]) -> dict[tuple[Any, ...], list[int]]:

@@ -12,9 +12,9 @@ import pytest
 
 from domain.agencies import default_directory
 from domain.case import EnforcementCase
-from projections.base import Names, Positioned, Projection
+from projections.base import Names, Positioned, Projection, cached_cases
 from projections.registry import ACTIVE, RETIRED, Registry
-from projections.runner import Runner
+from projections.runner import REBUILD_CACHED_CASES, Runner
 from service.application import CaseApplication
 from service.store import Transaction
 
@@ -193,6 +193,32 @@ def test_an_interrupted_rebuild_continues_on_restart(store: Any) -> None:
     restarted = Runner(app, Registry(app.db, [Counting()]), batch=7, rebuild_batch=7)
     new = restarted.rebuild("counting")
     assert new.generation == building.generation
+    assert counts(app, registry) == {"Received": 10, "Verified": 10}
+
+
+class Caching(Counting):
+    """Counts too, and notes how many cases its runner lets it keep cached, batch by batch."""
+
+    def __init__(self) -> None:
+        self.limits: list[int] = []
+
+    def prepare(self, reader: Any, names: Names, events: Sequence[Positioned],
+                state: dict[str, Any]) -> Any:
+        self.limits.append(cached_cases(state, 5))
+        return super().prepare(reader, names, events, state)
+
+
+def test_a_rebuild_keeps_every_case_cached_and_following_keeps_the_default(store: Any) -> None:
+    app, _, _ = store
+    receive(app, 10)
+    projection = Caching()
+    registry = Registry(app.db, [projection])
+    runner = Runner(app, registry, batch=7, rebuild_batch=7)
+    runner.catch_up()
+    assert projection.limits == [5, 5, 5]  # 20 events in batches of 7
+    projection.limits.clear()
+    runner.rebuild("counting")
+    assert projection.limits == [REBUILD_CACHED_CASES] * 3
     assert counts(app, registry) == {"Received": 10, "Verified": 10}
 
 
