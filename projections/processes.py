@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 import click
@@ -35,8 +36,8 @@ def rebuild_with_progress(runner: Runner, names: list[str], *, fresh: bool = Fal
     click.echo("now active: " + ", ".join(f"{n} at position {positions.get(n)}" for n in names))
 
 
-def follow_forever(runner: Runner) -> None:
-    """Follow the log until SIGTERM or SIGINT."""
+def follow_forever(runner: Runner, only: Sequence[str] | None = None) -> None:
+    """Follow the log until SIGTERM or SIGINT: for every read model, or ``only`` those named."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     stop = threading.Event()
 
@@ -45,8 +46,9 @@ def follow_forever(runner: Runner) -> None:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    caught = runner.catch_up()
-    click.echo(f"projection runner following the log (caught up {caught} events; "
+    caught = runner.catch_up(only)
+    which = f" for {', '.join(only)}" if only else ""
+    click.echo(f"projection runner following the log{which} (caught up {caught} events; "
                f"positions {runner.registry.positions()})")
-    runner.follow(stop)
+    runner.follow(stop, only=only)
     click.echo("projection runner stopped")

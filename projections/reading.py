@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Sequence
 
+from domain.errors import InvalidValue
 from projections.base import Names
 from projections.registry import Registry
 from projections.runner import Runner
@@ -41,18 +42,24 @@ class ReadModels:
 
     def wait_for(self, position: int | None, projections: Sequence[str],
                  limit: float = WAIT_LIMIT) -> None:
-        """Return once every named read model has applied the log up to ``position``."""
+        """Return once every named read model has applied the log up to ``position`` (a client
+        reading its own write, SPEC §8). A position beyond the log head was never written and
+        would only be waited for in vain: 422 at once, naming it (the head is read only when
+        some read model is behind)."""
         if not position:
             return
         if self.inline:
             self.runner.catch_up(projections)
         deadline = time.monotonic() + limit
-        delay = 0.005
+        delay, written = 0.005, False
         while True:
             positions = self.positions()
             behind = [p for p in projections if positions.get(p, 0) < position]
             if not behind:
                 return
+            if not written:
+                self._written(position)
+                written = True
             if time.monotonic() > deadline:
                 raise Unavailable(
                     f"read models {', '.join(behind)} have not reached position {position} "
@@ -60,3 +67,10 @@ class ReadModels:
                     details={"positions": positions, "min_position": position})
             time.sleep(delay)
             delay = min(delay * 2, 0.1)
+
+    def _written(self, position: int) -> None:
+        head = self.runner.app.log_head()
+        if position > head:
+            raise InvalidValue(f"min_position {position} is beyond the end of the log ({head}): "
+                               "use the position a write answered", field="min_position",
+                               rule="unknown_position")

@@ -7,15 +7,11 @@ NOTIFY); the SQLite recorder has no subscriptions, so there it polls the notific
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import gc
 import logging
 import multiprocessing
 import os
 import queue
-import signal
-import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -397,8 +393,9 @@ def _build_child(url: str, wanted: list[tuple[str, int]], parent: int, batch: in
     from domain.agencies import default_directory
     from projections import all_projections
     from service.application import CaseApplication
+    from service.supervise import die_with_parent
 
-    _die_with_parent()
+    die_with_parent()  # a runner killed with SIGKILL takes its rebuilding children with it
     if os.getppid() != parent:
         raise SystemExit("the rebuilding process's parent died")
     # PostgreSQL: each batch's upserts go through temporary staging tables (``Database.upsert``)
@@ -416,12 +413,3 @@ def _build_child(url: str, wanted: list[tuple[str, int]], parent: int, batch: in
     finally:
         app.close()
 
-
-def _die_with_parent() -> None:
-    """On Linux, ask the kernel to kill this process when its parent dies (a runner killed
-    with SIGKILL takes its rebuilding children with it, their open batches rolled back)."""
-    if not sys.platform.startswith("linux"):
-        return
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    pr_set_pdeathsig = 1
-    libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)

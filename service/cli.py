@@ -210,26 +210,7 @@ def project(rebuild: str | None, fresh: bool, once: bool, only: tuple[str, ...],
         caught = runner.catch_up(only or None)
         click.echo(f"read models caught up: {caught} events applied; positions {runner.registry.positions()}")
         return
-    if only:
-        _follow_only(runner, list(only))
-    else:
-        follow_forever(runner)
-
-
-def _follow_only(runner: Any, only: list[str]) -> None:
-    """``follow_forever`` for some of the read models: until SIGTERM or SIGINT."""
-    import logging
-    import signal
-    import threading
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    caught = runner.catch_up(only)
-    click.echo(f"projection runner following the log for {', '.join(only)} (caught up {caught} events)")
-    runner.follow(stop, only=only)
-    click.echo("projection runner stopped")
+    follow_forever(runner, only or None)
 
 
 @main.command()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import current_app
 
 from domain.agencies import Directory
-from domain.errors import InvalidValue
 from projections import all_projections
 from projections.reading import ReadModels
 from projections.registry import Registry
@@ -50,18 +48,6 @@ class Services:
             reports=ReportStore(cases.db),
             report_queue=ReportQueue(config),
         )
-
-    def wait_for(self, min_position: int | None, projections: Sequence[str]) -> None:
-        """Return once the read models have applied the log up to ``min_position`` (a client
-        reading its own write, SPEC §8). A position beyond the log head was never written and
-        would only be waited for in vain: 422 at once, naming it."""
-        if min_position:
-            head = self.cases.log_head()
-            if min_position > head:
-                raise InvalidValue(f"min_position {min_position} is beyond the end of the log ({head}): "
-                                   "use the position a write answered", field="min_position",
-                                   rule="unknown_position")
-        self.read_models.wait_for(min_position, projections)
 
     def close(self) -> None:
         self.report_queue.close()

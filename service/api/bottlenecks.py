@@ -40,7 +40,7 @@ def bottlenecks(query: dict[str, Any]) -> dict[str, Any]:
     if not actor.sees(code, svc.directory):
         raise CaseNotFound(f"agency {code} is outside your scope ({actor.agency})", field="agency")
     read_models = svc.read_models
-    svc.wait_for(query.get("min_position"), [PROJECTION])
+    svc.read_models.wait_for(query.get("min_position"), [PROJECTION])
     scope = scope_of(svc.directory, code, query.get("as_of") or clock.today())
     reports = Reports(svc.cases.db, read_models.names(PROJECTION), scope)
     kind = query["kind"]

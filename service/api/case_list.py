@@ -78,7 +78,7 @@ def case_list(query: dict[str, Any]) -> dict[str, Any]:
     min_position = filters.pop("min_position", None)
     found = services()
     needed = [READ_MODEL] if filters.get("overdue") is None else [READ_MODEL, CLOCKS_MODEL]
-    found.wait_for(min_position, needed)
+    found.read_models.wait_for(min_position, needed)
 
     def listed(names: Names, clocks: Names | None) -> CaseList:
         return list_cases(found.cases.db, names, found.directory, actor,

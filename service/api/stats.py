@@ -164,7 +164,7 @@ def known_cut(as_known_at: datetime) -> Cut:
 
 def _cut(as_known_at: datetime | None, min_position: int | None) -> Cut | None:
     """Wait for the read model, and find the cut of the log for ``as_known_at``."""
-    services().wait_for(min_position, [PROJECTION])
+    services().read_models.wait_for(min_position, [PROJECTION])
     return None if as_known_at is None else known_cut(as_known_at)
 
 

@@ -23,7 +23,7 @@ def actions_of(svc: Services, actor: Actor, username: str, *, before: int | None
     any other is 404, as for a case outside the scope."""
     check_auditor(actor)
     read_models = svc.read_models
-    svc.wait_for(min_position, [READ_MODEL, CASES_MODEL])
+    svc.read_models.wait_for(min_position, [READ_MODEL, CASES_MODEL])
     names, summary = read_models.names(READ_MODEL), read_models.names(CASES_MODEL)["summary"]
     user = svc.cases.users.get(username)
     known = user is not None and actor.sees(user.agency, svc.directory)
