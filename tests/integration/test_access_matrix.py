@@ -25,6 +25,7 @@ from service.app import create_app
 from tests.conftest import PASSWORD, case_body
 from tests.integration.api_helpers import API, BODIES
 from tests.integration.reports.helpers import work
+from tests.integration.web_case_helpers import NEW_CASE
 from tests.integration.web_helpers import BASE, Web, user
 
 ROLES = ("anonymous", "own", "other", "head", "auditor", "admin")
@@ -83,13 +84,6 @@ COMMAND_POLICY = {
 """Every command of SPEC §3 by name: a new command fails the test until it is given a policy."""
 
 STALE = {"If-Match": "1"}  # the case is at version 2
-NEW_CASE_FORM = {
-    "agency": "CC243", "received_on": "2020-01-02", "initiation": "on_request",
-    "judgment.court": "Tòa án nhân dân thành phố Vĩnh Yên", "judgment.number": "12/2019/DS-ST",
-    "judgment.date": "2019-12-01", "judgment.kind": "civil",
-    "creditor.name": "Ngân hàng Nông nghiệp", "creditor.kind": "credit_institution",
-    "debtor.name": "Nguyễn Văn An", "debtor.kind": "individual", "amount_due": "600.000.000",
-}
 REPORT_BODY = {"kind": "statistics", "format": "xlsx", "agency": "CC243", "year": 2020, "through": "2020-03"}
 
 POLICY: dict[tuple[str, str], Probe] = {
@@ -146,7 +140,7 @@ POLICY: dict[tuple[str, str], Probe] = {
         row(LOGIN, 409, 404, 409, 403, 403), "/cases/{case}/note", form={"version": "1", "text": "Ghi chú"}),
     ("GET", "/cases/new"): Probe(row(LOGIN, 200, 200, 200, 403, 403), "/cases/new"),
     ("POST", "/cases/new"): Probe(row(LOGIN, (302, "/cases/"), 403, (302, "/cases/"), 403, 403),
-                                  "/cases/new", form=NEW_CASE_FORM),
+                                  "/cases/new", form=NEW_CASE),
     # ---------------------------------------------------------------- pages: figures and reports
     ("GET", "/dashboard"): Probe(row(LOGIN, 200, 403, 200, 200, 403), "/dashboard",
                                  query={"agency": "CC243"}),

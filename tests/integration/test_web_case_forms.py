@@ -13,6 +13,7 @@ from flask import Flask
 
 from tests.conftest import event_count
 from tests.integration.web_case_helpers import (
+    NEW_CASE,
     CaseWeb,
     act,
     errors_in,
@@ -22,15 +23,6 @@ from tests.integration.web_case_helpers import (
     staff,
     version_on,
 )
-
-NEW_CASE = {
-    "agency": "CC243", "received_on": "2020-01-02", "initiation": "on_request",
-    "judgment.court": "Tòa án nhân dân thành phố Vĩnh Yên", "judgment.number": "12/2019/DS-ST",
-    "judgment.date": "2019-12-01", "judgment.kind": "civil",
-    "creditor.name": "Ngân hàng Nông nghiệp", "creditor.kind": "credit_institution",
-    "debtor.name": "Nguyễn Văn An", "debtor.kind": "individual", "amount_due": "600.000.000",
-}
-"""The new-case form as a person fills it in (money typed with dots)."""
 
 
 @pytest.fixture

@@ -110,3 +110,13 @@ class CaseWeb(Web):
 def errors_in(page: str) -> list[str]:
     found = re.findall(r'class="(?:field-error|error-box)[^"]*"[^>]*>(.*?)</div>', page, re.S)
     return [plain(m) for m in found]
+
+
+NEW_CASE = {
+    "agency": "CC243", "received_on": "2020-01-02", "initiation": "on_request",
+    "judgment.court": "Tòa án nhân dân thành phố Vĩnh Yên", "judgment.number": "12/2019/DS-ST",
+    "judgment.date": "2019-12-01", "judgment.kind": "civil",
+    "creditor.name": "Ngân hàng Nông nghiệp", "creditor.kind": "credit_institution",
+    "debtor.name": "Nguyễn Văn An", "debtor.kind": "individual", "amount_due": "600.000.000",
+}
+"""The new-case form as a person fills it in (money typed with dots)."""
