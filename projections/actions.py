@@ -46,12 +46,12 @@ def moment(recorded_us: int) -> datetime:
 
 class ActionsProjection(Projection):
     name = "actions"
-    version = 1
+    version = 2  # 2: WITHOUT ROWID on SQLite
     companion = "cases"  # rebuilt beside it: it shares their decoded events and case ids
     tables: ClassVar[dict[str, list[str]]] = {"log": [
         "CREATE TABLE IF NOT EXISTS {t} (position BIGINT PRIMARY KEY, username TEXT NOT NULL,"
         " case_id TEXT NOT NULL, version INTEGER NOT NULL, event_type TEXT NOT NULL,"
-        " on_day INTEGER NOT NULL, recorded_us BIGINT NOT NULL)",
+        " on_day INTEGER NOT NULL, recorded_us BIGINT NOT NULL){rowless}",
         # One user's actions newest first, read in order from the index (paged by position).
         "CREATE INDEX IF NOT EXISTS {t}_user ON {t} (username, position)",
     ]}

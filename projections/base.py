@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Protocol
 
 from domain.agencies import Directory, default_directory
-from service.store import Transaction
+from service.store import SQLITE, Transaction
 
 
 class Reader(Protocol):
@@ -73,6 +73,8 @@ class Positioned:
         return f"Positioned({self.position}, {self.topic})"
 
 
+ROWLESS = " WITHOUT ROWID"
+
 CACHED_CASES = "cached_cases"
 """The key of a projection's ``state`` under which its runner may set how many cases the
 projection keeps cached between batches, instead of its default (a rebuild does: it folds every
@@ -112,8 +114,11 @@ class Projection(ABC):
     """Bump when the tables or the meaning of ``apply`` change: the runner then refuses to
     follow the old generation and asks for ``thads project --rebuild``."""
     tables: ClassVar[dict[str, list[str]]]
-    """Logical table name → DDL statements; ``{t}`` is the physical name of that table and
-    ``{<logical name>}`` that of any table of the projection, e.g.
+    """Logical table name → DDL statements; ``{t}`` is the physical name of that table,
+    ``{<logical name>}`` that of any table of the projection, and ``{rowless}`` after a
+    CREATE TABLE makes it ``WITHOUT ROWID`` on SQLite (for a table of small rows whose
+    primary key is not one integer: each row is then written once, in its key's order,
+    instead of into the table and again into its key's index), e.g.
     ``"CREATE INDEX IF NOT EXISTS {t}_stage ON {t} (stage)"`` (``IF NOT EXISTS`` always: the
     indexes are declared again on the active generation at every start, which is how an index
     added in a release reaches it)."""
@@ -135,14 +140,15 @@ class Projection(ABC):
     def bind(self, app: Any) -> None:
         self.app = app
 
-    def schema(self, names: Names, *, indexes: bool | None = None) -> list[str]:
+    def schema(self, names: Names, *, indexes: bool | None = None, dialect: str = SQLITE) -> list[str]:
         """The DDL of one generation: everything, or (``indexes`` False) the tables without
         their secondary indexes, or (True) only those indexes."""
         statements = []
+        rowless = ROWLESS if dialect == SQLITE else ""
         for table, ddl in self.tables.items():
             for statement in ddl:
                 if indexes is None or is_index(statement) == indexes:
-                    statements.append(statement.format(t=names[table], **dict(names)))
+                    statements.append(statement.format(t=names[table], rowless=rowless, **dict(names)))
         return statements
 
     def apply(self, tx: Transaction, names: Names, events: Sequence[Positioned],

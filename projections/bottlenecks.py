@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from operator import attrgetter
 from typing import Any, ClassVar
 
@@ -84,6 +84,19 @@ _timeline_values = attrgetter(*TIMELINE_COLUMNS)
 _clock_values = attrgetter(*CLOCK_COLUMNS)
 
 
+Rows = list[tuple[Any, ...]]
+
+
+def _by_novelty(received: set[str], rows: Iterable[tuple[Any, ...]]) -> tuple[Rows, Rows]:
+    """Rows (``case_id`` first) split into those of cases received in the batch, which no
+    earlier batch wrote, and the others."""
+    new: Rows = []
+    old: Rows = []
+    for row in rows:
+        (new if row[0] in received else old).append(row)
+    return new, old
+
+
 class BottlenecksProjection(Projection):
     name = "bottlenecks"
     version = 3  # 2: collections carry the agency; 3: the dashboard's counters
@@ -110,6 +123,7 @@ class BottlenecksProjection(Projection):
         folder = Folder(self.rules)
         changed: dict[str, Timeline] = {}
         before: dict[str, Contribution] = {}  # each changed case's counter steps before the batch
+        received: set[str] = set()  # cases whose rows are all new
         latest = 0
         for position, event, case_id in batch:
             on = event.on.toordinal()
@@ -117,6 +131,7 @@ class BottlenecksProjection(Projection):
             if type(event).__name__ == "Received":
                 line = cache[case_id] = folder.received(event, case_id, on)
                 before.setdefault(case_id, {})
+                received.add(case_id)
             else:
                 found = cache.get(case_id)
                 if found is None:
@@ -132,21 +147,26 @@ class BottlenecksProjection(Projection):
             self.nodes)
         for line in changed.values():
             line.encode_memo()
-        timelines = [_timeline_values(line) for line in changed.values()]
-        clocks = [_clock_values(row) for row in folder.clocks.values()]
+        timelines = _by_novelty(received, (_timeline_values(line) for line in changed.values()))
+        clocks = _by_novelty(received, (_clock_values(row) for row in folder.clocks.values()))
+        collections = _by_novelty(received, folder.collections)
         for case_id in changed:
             cache.move_to_end(case_id)
         limit = cached_cases(state, CACHE_ROWS)
         while len(cache) > limit:
             cache.popitem(last=False)
-        return timelines, clocks, folder.collections, counts, latest if batch else None
+        return timelines, clocks, collections, counts, latest if batch else None
 
     def write(self, tx: Transaction, names: Names, prepared: Any) -> None:
         timelines, clocks, collections, counts, latest = prepared
-        # One upsert per table (on PostgreSQL a COPY and a merge, not a round trip per row).
-        tx.upsert(names["timeline"], TIMELINE_COLUMNS, TIMELINE_KEY, TIMELINE_UPDATES, timelines)
-        tx.upsert(names["clocks"], CLOCK_COLUMNS, CLOCK_KEY, CLOCK_UPDATES, clocks)
-        tx.upsert(names["collections"], COLLECTION_COLUMNS, ("case_id", "seq"), "", collections)
+        # The rows of cases received in the batch are inserted (on PostgreSQL copied into the
+        # table); the others go in one upsert per table (on PostgreSQL a COPY and a merge).
+        for table, columns, (new, old), key, updates in (
+                ("timeline", TIMELINE_COLUMNS, timelines, TIMELINE_KEY, TIMELINE_UPDATES),
+                ("clocks", CLOCK_COLUMNS, clocks, CLOCK_KEY, CLOCK_UPDATES),
+                ("collections", COLLECTION_COLUMNS, collections, ("case_id", "seq"), "")):
+            tx.insert(names[table], columns, new)
+            tx.upsert(names[table], columns, key, updates, old)
         if latest is not None:
             dash_counts.save_counts(tx, names, counts, latest)
 

@@ -145,15 +145,16 @@ class CasesProjection(Projection):
     @staticmethod
     def _write(tx: Transaction, table: str, before: dict[str, tuple[Any, ...] | None],
                after: dict[str, tuple[Any, ...]]) -> None:
-        """On SQLite: new rows in one upsert, changed rows in one UPDATE per set of changed
-        columns, so that an index is written only when its columns change (rewriting every
-        column costs three to four times as much). On PostgreSQL an update writes every index
-        entry anyway (last_on, indexed, changes with almost every event): there all rows go
-        in one COPY and one merge."""
+        """The rows of cases received in the batch are new: inserted (on PostgreSQL copied
+        into the table). On SQLite, changed rows in one UPDATE per set of changed columns, so
+        that an index is written only when its columns change (rewriting every column costs
+        three to four times as much). On PostgreSQL an update writes every index entry anyway
+        (last_on, indexed, changes with almost every event): there they go in one COPY and
+        one merge."""
+        tx.insert(table, COLUMNS, [after[c] for c, old in before.items() if old is None])
         if tx.dialect == POSTGRES:
-            tx.upsert(table, COLUMNS, KEY, UPDATES, list(after.values()))
+            tx.upsert(table, COLUMNS, KEY, UPDATES, [after[c] for c, old in before.items() if old])
             return
-        tx.upsert(table, COLUMNS, KEY, UPDATES, [after[c] for c, old in before.items() if old is None])
         updates: dict[tuple[bool, ...], list[tuple[Any, ...]]] = {}
         for case_id, old in before.items():
             if old is not None:

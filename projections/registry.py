@@ -55,7 +55,7 @@ class Registry:
             active = self.ensure_active(projection)
             if active.version == projection.version:
                 names = self.names(projection.name, active.generation)
-                self.db.create(projection.schema(names, indexes=True))
+                self.db.create(projection.schema(names, indexes=True, dialect=self.db.dialect))
 
     def ensure_active(self, projection: Projection) -> Generation:
         """The active generation, created (empty, at position 0) when there is none."""
@@ -83,7 +83,8 @@ class Registry:
         # ``activate``): building them once from sorted rows costs a fraction of keeping
         # them up to date row by row, and nothing reads that generation before then.
         names = self.names(projection.name, generation)
-        for statement in projection.schema(names, indexes=False if status == BUILDING else None):
+        for statement in projection.schema(names, indexes=False if status == BUILDING else None,
+                                           dialect=tx.dialect):
             tx.execute(statement)
 
     def names(self, projection: str, generation: int) -> Names:
@@ -151,7 +152,7 @@ class Registry:
         others still build theirs."""
         names = self.names(projection, generation)
         with self.db.transaction() as tx:
-            for statement in self.projections[projection].schema(names, indexes=True):
+            for statement in self.projections[projection].schema(names, indexes=True, dialect=tx.dialect):
                 tx.execute(statement)
         for table in names.values():
             self.db.analyze(table)

@@ -14,7 +14,8 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,8 +44,46 @@ REBUILD_TEMP_MB = 256
 """PostgreSQL's temporary buffers per session of a rebuilding process (``_build_child``)."""
 
 
+REBUILD_QUEUED = 3
+"""Folded batches a rebuilding process on SQLite may hold while another process writes
+(``Runner._build_batches``): some 200 MB each in the case list's process."""
+
+
 class PositionMoved(Exception):
     """Another process advanced a read model while this runner was applying a batch."""
+
+
+@dataclass
+class Folded:
+    """A batch folded by a rebuild and not yet written: what each target is to write."""
+
+    targets: list[Target]
+    prepared: dict[tuple[str, int], Any]
+    position: int
+    events: int
+
+
+@contextmanager
+def _no_waiting(tx: Any, enabled: bool) -> Iterator[None]:
+    """On SQLite, a statement that fails at once (``database is locked``) instead of waiting
+    for another connection's write lock."""
+    if not enabled:
+        yield
+        return
+    timeout = tx.query("PRAGMA busy_timeout")[0]
+    tx.execute("PRAGMA busy_timeout = 0")
+    try:
+        yield
+    finally:
+        tx.execute(f"PRAGMA busy_timeout = {int(next(iter(timeout.values())))}")
+
+
+def _locked(error: BaseException) -> bool:
+    while error is not None:
+        if "database is locked" in str(error):
+            return True
+        error = error.__cause__ or error.__context__  # type: ignore[assignment]
+    return False
 
 
 @dataclass
@@ -146,11 +185,13 @@ class Runner:
             target.position = new
 
     @staticmethod
-    def _fresh(target: Target, events: Sequence[Positioned]) -> Sequence[Positioned]:
-        """The events a target has not seen yet."""
-        if events and events[0].position > target.position:
+    def _fresh(target: Target, events: Sequence[Positioned],
+               position: int | None = None) -> Sequence[Positioned]:
+        """The events a target has not seen yet (after ``position``, by default its own)."""
+        after = target.position if position is None else position
+        if events and events[0].position > after:
             return events
-        return [e for e in events if e.position > target.position]
+        return [e for e in events if e.position > after]
 
     def step(self, targets: Sequence[Target]) -> int:
         """One batch for the targets furthest behind; answers how many events it read."""
@@ -227,27 +268,91 @@ class Runner:
 
     def _build_batches(self, targets: list[Target], progress: Callable[[int], Any] | None,
                        parent: int | None) -> None:
+        """Fold batch after batch; write each folded batch with its position in a transaction.
+        On SQLite, whose writers take turns, a batch whose write would wait for another
+        process's stays queued while the next one folds (up to ``REBUILD_QUEUED``): the two
+        rebuilding processes then each use their core while the other writes."""
+        queue: list[Folded] = []
+        folded = {t.key: t.position for t in targets}  # how far each target is folded
         while True:
             if parent is not None and os.getppid() != parent:
                 raise SystemExit("the rebuilding process's parent died")
-            low = min(t.position for t in targets)
+            low = min(folded.values())
             events = self.read(low, self.rebuild_batch)
-            if not events:
+            more = bool(events)
+            if more:
+                behind = [t for t in targets if folded[t.key] == low]
+                for target in behind:
+                    # While batches are queued nothing is evicted from the cache: the tables
+                    # do not hold those batches yet, so a case read back would be stale.
+                    target.state[CACHED_CASES] = REBUILD_CACHED_CASES if not queue else 1 << 62
+                try:
+                    prepared = {t.key: t.projection.prepare(self.app.db, t.names,
+                                                            self._fresh(t, events, folded[t.key]), t.state)
+                                for t in behind}
+                except Exception:
+                    for target in targets:
+                        target.state.clear()
+                    raise
+                queue.append(Folded(behind, prepared, events[-1].position, len(events)))
+                for target in behind:
+                    folded[target.key] = events[-1].position
+                del events, prepared
+                gc.collect(0)
+            elif not queue:
                 return
-            n = len(events)
-            for target in targets:
-                target.state[CACHED_CASES] = REBUILD_CACHED_CASES  # again: a failed batch empties state
+            wait = not more or not self._takes_turns() or len(queue) >= REBUILD_QUEUED
             try:
-                self.apply([t for t in targets if t.position == low], events, fold_first=True)
+                written = self._write_folded(queue, wait=wait)
             except PositionMoved:
                 # Another process builds the same generation (a runner killed with its
                 # rebuilding children still finishing a batch): go on from where it got to.
                 targets = self._reload(targets)
+                folded = {t.key: t.position for t in targets}
+                queue = []
                 continue
-            del events
-            gc.collect(0)
-            if progress is not None:
-                progress(n)
+            if written:
+                if progress is not None:
+                    progress(sum(f.events for f in queue))
+                queue = []
+
+    def _takes_turns(self) -> bool:
+        return self.app.db.dialect == "sqlite"
+
+    def _write_folded(self, queue: list[Folded], *, wait: bool) -> bool:
+        """Write the queued batches, in order, in one transaction that advances the positions;
+        without ``wait``, only if the write lock is free now (answers whether it wrote)."""
+        positions = {t.key: t.position for f in queue for t in f.targets}
+        try:
+            with self.app.db.transaction() as tx:
+                first = True
+                for batch in queue:
+                    for target in batch.targets:
+                        with _no_waiting(tx, first and not wait):
+                            moved = not Registry.advance(tx, target.projection.name, target.generation,
+                                                         positions[target.key], batch.position)
+                        first = False
+                        if moved:
+                            raise PositionMoved(target.projection.name)
+                        target.projection.write(tx, target.names, batch.prepared[target.key])
+                        positions[target.key] = batch.position
+        except PositionMoved:
+            for batch in queue:
+                for target in batch.targets:
+                    self._targets.pop(target.key, None)
+                    target.state.clear()
+            raise
+        except Exception as error:
+            if not wait and _locked(error):
+                return False  # nothing was written: the batches stay queued
+            for batch in queue:
+                for target in batch.targets:
+                    target.state.clear()  # the transaction rolled back; the cache may be ahead
+            raise
+        for batch in queue:
+            for target in batch.targets:
+                target.position = positions[target.key]
+        return True
 
     def _reload(self, targets: list[Target]) -> list[Target]:
         wanted = {t.key for t in targets}

@@ -50,27 +50,27 @@ _CASE_COLUMNS = ("case_id", "agency", "initiation", "kind", "received_month", "a
 
 class StatisticsProjection(Projection):
     name = "statistics"
-    version = 3
+    version = 4  # 4: WITHOUT ROWID on SQLite
     tables = {  # noqa: RUF012 (the interface's class attribute)
         "cases": [
             "CREATE TABLE IF NOT EXISTS {t} (case_id TEXT PRIMARY KEY, agency TEXT NOT NULL,"
             " initiation TEXT NOT NULL, kind TEXT NOT NULL, received_month INTEGER NOT NULL,"
             " amount_due BIGINT NOT NULL, collected BIGINT NOT NULL, able SMALLINT, hold TEXT,"
-            " finished TEXT)",
+            " finished TEXT){rowless}",
         ],
         "months": [
             "CREATE TABLE IF NOT EXISTS {t} (node TEXT NOT NULL, split TEXT NOT NULL,"
-            f" month INTEGER NOT NULL, {_METRIC_COLUMNS}, PRIMARY KEY (node, split, month))",
+            f" month INTEGER NOT NULL, {_METRIC_COLUMNS}, PRIMARY KEY (node, split, month)){{rowless}}",
         ],
         "known": [
             "CREATE TABLE IF NOT EXISTS {t} (node TEXT NOT NULL, bucket INTEGER NOT NULL,"
             f" split TEXT NOT NULL, month INTEGER NOT NULL, {_METRIC_COLUMNS},"
-            " PRIMARY KEY (node, bucket, split, month))",
+            " PRIMARY KEY (node, bucket, split, month)){rowless}",
         ],
         "snapshots": [
             "CREATE TABLE IF NOT EXISTS {t} (node TEXT NOT NULL, mark INTEGER NOT NULL,"
             f" split TEXT NOT NULL, month INTEGER NOT NULL, {_METRIC_COLUMNS},"
-            " PRIMARY KEY (node, mark, split, month))",
+            " PRIMARY KEY (node, mark, split, month)){rowless}",
         ],
         "marks": ["CREATE TABLE IF NOT EXISTS {t} (mark INTEGER PRIMARY KEY)"],
     }
@@ -116,6 +116,7 @@ class StatisticsProjection(Projection):
         self._load(reader, names, [i for i in wanted if i not in cache], cache)
         known: dict[tuple[Where, int, int], list[int]] = {}
         changed: dict[str, CaseStat] = {}
+        received: set[str] = set()  # cases whose row is new: received in this batch
         for p in todo:
             event = p.event
             case_id = p.case_id
@@ -123,6 +124,8 @@ class StatisticsProjection(Projection):
             new, found = step(before, event)
             if new is None:
                 continue
+            if p.topic == "Received":
+                received.add(case_id)
             if is_correction(event):
                 found = self.correction(event)
             cache[case_id] = changed[case_id] = new
@@ -139,15 +142,22 @@ class StatisticsProjection(Projection):
             for case_id in list(islice(cache, len(cache) - limit // 2)):
                 del cache[case_id]
         span = (events[0].position, events[-1].position) if events else None
-        return changed, months, rows, span
+        return changed, received, months, rows, span
 
     def write(self, tx: Transaction, names: Names, prepared: Any) -> None:
-        changed, months, rows, span = prepared
-        self._save_cases(tx, names, changed)
+        changed, received, months, rows, span = prepared
+        self._save_cases(tx, names, changed, received)
         self._save_sums(tx, names["months"], ("node", "split", "month"), months)
-        self._save_sums(tx, names["known"], ("node", "bucket", "split", "month"), rows)
-        if span is not None:
-            self._save_marks(tx, names, span[0], span[1], rows)
+        if span is None:
+            return
+        # Nothing at or after the batch's first position has been applied before, so the
+        # rows of the buckets that begin there are new: inserted (on PostgreSQL copied into
+        # the table), not merged. Only the bucket the batch starts inside may hold rows.
+        fresh = (span[0] - 1) // stats_model.BUCKET + 1
+        key = ("node", "bucket", "split", "month")
+        self._save_sums(tx, names["known"], key, {k: v for k, v in rows.items() if k[1] < fresh})
+        tx.insert(names["known"], (*key, *METRICS), [(*k, *v) for k, v in rows.items() if k[1] >= fresh])
+        self._save_marks(tx, names, span[0], span[1], rows)
 
     def correction(self, event: Any) -> list[Delta]:
         history = list(self.app.events.get(event.originator_id, lte=event.originator_version))
@@ -167,12 +177,18 @@ class StatisticsProjection(Projection):
                     int(row["amount_due"]), int(row["collected"]), able, row["hold"], row["finished"])
 
     @staticmethod
-    def _save_cases(tx: Transaction, names: Names, changed: dict[str, CaseStat]) -> None:
+    def _save_cases(tx: Transaction, names: Names, changed: dict[str, CaseStat], received: set[str]) -> None:
+        """The changed cases' rows: those of cases received in the batch inserted, the others
+        merged."""
         updates = ", ".join(f"{c} = excluded.{c}" for c in _CASE_COLUMNS[1:])
-        tx.upsert(names["cases"], _CASE_COLUMNS, ("case_id",), updates,
-                  [(case_id, s.agency, s.initiation, s.kind, s.received_month, s.amount_due, s.collected,
-                    None if s.able is None else int(s.able), s.hold, s.finished)
-                   for case_id, s in changed.items()])
+        new: list[tuple[Any, ...]] = []
+        old: list[tuple[Any, ...]] = []
+        for case_id, s in changed.items():
+            (new if case_id in received else old).append(
+                (case_id, s.agency, s.initiation, s.kind, s.received_month, s.amount_due, s.collected,
+                 None if s.able is None else int(s.able), s.hold, s.finished))
+        tx.insert(names["cases"], _CASE_COLUMNS, new)
+        tx.upsert(names["cases"], _CASE_COLUMNS, ("case_id",), updates, old)
 
     def _save_marks(self, tx: Transaction, names: Names, first: int, last: int,
                     rows: dict[tuple[Any, ...], list[int]]) -> None:
@@ -180,18 +196,20 @@ class StatisticsProjection(Projection):
         of this batch's events at or after the boundary. A mark missed (a boundary in a gap of
         the log's ids) only makes "as known at" sum more buckets."""
         size = stats_model.BUCKET * stats_model.MARK_BUCKETS
-        columns = ", ".join(METRICS)
         reached = range(first // size + 1, (last + 1) // size + 1)
-        latest = _later_by_mark(rows, reached)
-        for mark in reached:
-            tx.execute(f"INSERT INTO {names['snapshots']} (node, mark, split, month, {columns})"
-                       f" SELECT node, {int(mark)}, split, month, {columns} FROM {names['months']}"
-                       f" WHERE {' OR '.join(f'{m} <> 0' for m in METRICS)}")
-            later = latest[mark]
-            self._save_sums(tx, names["snapshots"], ("node", "mark", "split", "month"), later)
-            # Only rows that are not zero: the same rows whichever batch reached the mark.
-            tx.executemany(f"DELETE FROM {names['snapshots']} WHERE node = %s AND mark = %s AND split = %s"
-                           f" AND month = %s AND {' AND '.join(f'{m} = 0' for m in METRICS)}", list(later))
+        months = names["months"]
+        difference = [f"m.{m} - COALESCE(l.{m}, 0)" for m in METRICS]
+        for mark, later in _later_by_mark(rows, reached).items():
+            # Every key of ``later`` is in ``months`` (written above from the same rows). Only
+            # rows that are not zero: the same rows whichever batch reached the mark.
+            stage = tx.stage(months, ("node", "split", "month", *METRICS),
+                             [(node, split, month, *values)
+                              for (node, _, split, month), values in later.items()])
+            tx.execute(f"INSERT INTO {names['snapshots']} (node, mark, split, month, {', '.join(METRICS)})"
+                       f" SELECT m.node, {int(mark)}, m.split, m.month, {', '.join(difference)}"
+                       f" FROM {months} m LEFT JOIN {stage} l"
+                       " ON l.node = m.node AND l.split = m.split AND l.month = m.month"
+                       f" WHERE {' OR '.join(f'{d} <> 0' for d in difference)}")
             tx.execute(f"INSERT INTO {names['marks']} (mark) VALUES (%s)", (mark,))
 
     @staticmethod
@@ -205,9 +223,9 @@ class StatisticsProjection(Projection):
 
 def _later_by_mark(rows: dict[tuple[Any, ...], list[int]],
                    marks: range) -> dict[int, dict[tuple[Any, ...], list[int]]]:
-    """For each mark, minus the sums of the batch's rows (``(node, bucket, split, month)``)
-    in buckets at or after the mark's boundary, keyed ``(node, mark, split, month)``: the
-    marks taken latest first, each row added once to a running sum."""
+    """For each mark, the sums of the batch's rows (``(node, bucket, split, month)``) in
+    buckets at or after the mark's boundary, keyed ``(node, mark, split, month)``: the marks
+    taken latest first, each row added once to a running sum."""
     if not marks:
         return {}
     ordered = sorted(rows.items(), key=lambda item: item[0][1], reverse=True)
@@ -222,8 +240,7 @@ def _later_by_mark(rows: dict[tuple[Any, ...], list[int]],
             row = running.get(key)
             running[key] = values if row is None else list(map(add, row, values))
             i += 1
-        out[mark] = {(node, mark, split, month): [-v for v in values]
-                     for (node, split, month), values in running.items()}
+        out[mark] = {(node, mark, split, month): values for (node, split, month), values in running.items()}
     return out
 
 

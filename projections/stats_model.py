@@ -25,8 +25,8 @@ INDEX = {name: i for i, name in enumerate(METRICS)}
 
 BUCKET = 4096
 """Log positions per ``known`` bucket (the granularity of "as known at" sums)."""
-MARK_BUCKETS = 32
-"""Buckets between two snapshots of the whole table (a mark every 131,072 positions)."""
+MARK_BUCKETS = 64
+"""Buckets between two snapshots of the whole table (a mark every 262,144 positions)."""
 
 CORRECTED_FIELDS = ("amount_due", "judgment.kind")
 """The corrections that change statistics; the others do not."""

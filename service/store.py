@@ -161,12 +161,26 @@ class Transaction:
             marks = ", ".join(["%s"] * len(columns))
             self.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks}) {conflict}", rows)
             return
-        stage = f"{table}_in"
-        self.cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table}) ON COMMIT DELETE ROWS")
-        self._copy(stage, names, rows)
+        stage = self.stage(table, columns, rows)
         self.cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} {conflict}")
+
+    def stage(self, like: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+        """A temporary table with the columns of ``like``, holding only ``rows`` (for a
+        statement that joins a set of rows with a table); answers its name. It lasts as long
+        as the connection and is emptied at each use."""
+        stage = f"{like}_in"
+        names = ", ".join(columns)
+        if self.dialect == SQLITE:
+            self.cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT * FROM {like} WHERE 0")
+            self.cursor.execute(f"DELETE FROM {stage}")
+            marks = ", ".join(["%s"] * len(columns))
+            self.executemany(f"INSERT INTO {stage} ({names}) VALUES ({marks})", rows)
+            return stage
+        self.cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {like}) ON COMMIT DELETE ROWS")
         self.cursor.execute(f"DELETE FROM {stage}")
+        if rows:
+            self._copy(stage, names, rows)
+        return stage
 
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """Append many new rows (the caller knows none of them is there yet): on PostgreSQL

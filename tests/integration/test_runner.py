@@ -3,6 +3,7 @@ continue, rebuilds into a new generation while the old one serves, several runne
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -14,7 +15,7 @@ from domain.agencies import default_directory
 from domain.case import EnforcementCase
 from projections.base import Names, Positioned, Projection, cached_cases
 from projections.registry import ACTIVE, RETIRED, Registry
-from projections.runner import REBUILD_CACHED_CASES, Runner
+from projections.runner import REBUILD_CACHED_CASES, REBUILD_QUEUED, Folded, Runner
 from service.application import CaseApplication
 from service.store import Transaction
 
@@ -220,6 +221,49 @@ def test_a_rebuild_keeps_every_case_cached_and_following_keeps_the_default(store
     runner.rebuild("counting")
     assert projection.limits == [REBUILD_CACHED_CASES] * 3
     assert counts(app, registry) == {"Received": 10, "Verified": 10}
+
+
+def test_a_rebuild_on_sqlite_folds_on_while_another_process_holds_the_write_lock(sqlite_dir: Any) -> None:
+    app = CaseApplication(f"sqlite:///{sqlite_dir}/events.sqlite", default_directory())
+    try:
+        receive(app, 20)  # 40 events: 6 batches of 7
+        projection = Caching()
+        registry = Registry(app.db, [projection])
+        registry.create_tables()
+        runner = Runner(app, registry, batch=7, rebuild_batch=7)
+        written: list[int] = []
+        write = runner._write_folded
+
+        def noting(queue: list[Folded], *, wait: bool) -> bool:
+            done = write(queue, wait=wait)
+            if done:
+                written.append(len(queue))
+            return done
+
+        runner._write_folded = noting  # type: ignore[method-assign]
+        other = sqlite3.connect(f"{sqlite_dir}/events.sqlite", isolation_level=None, check_same_thread=False)
+        release = threading.Timer(1.0, other.execute, ("COMMIT",))
+        prepare = projection.prepare
+
+        def first_taking_the_lock(*args: Any) -> Any:
+            if release.ident is None:  # another process starts writing: SQLite's write lock is taken
+                other.execute("BEGIN IMMEDIATE")
+                release.start()
+            return prepare(*args)
+
+        projection.prepare = first_taking_the_lock  # type: ignore[method-assign,assignment]
+        runner.rebuild("counting")
+        release.join()
+        other.close()
+        # While the lock was taken, batches were folded and queued, up to REBUILD_QUEUED; the
+        # queue was written in one transaction once the lock was free, and nothing evicted
+        # from the cache while a batch waited.
+        assert written[0] == REBUILD_QUEUED and sum(written) == 6
+        assert projection.limits[:REBUILD_QUEUED] == [REBUILD_CACHED_CASES, 1 << 62, 1 << 62]
+        assert counts(app, registry) == {"Received": 20, "Verified": 20}
+        assert registry.positions() == {"counting": app.log_head()}
+    finally:
+        app.close()
 
 
 def test_follow_keeps_up_until_stopped(store: Any) -> None:
