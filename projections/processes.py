@@ -28,9 +28,9 @@ def rebuild_with_progress(runner: Runner, names: list[str], *, fresh: bool = Fal
     with click.progressbar(length=max(head - min(done), 1), label=f"Rebuilding {', '.join(names)}",
                            show_pos=True, show_percent=True, show_eta=True) as bar:
         # A process per read model and its companions (``Runner.process_groups``: two for
-        # everything), to use every core. PostgreSQL writes them side by side;
-        # SQLite has one writer at a time, so there each process folds its batch before it
-        # takes the lock to write it (``Runner.apply``).
+        # everything), to use every core. PostgreSQL writes them side by side; SQLite has
+        # one writer at a time, so there a process folds on while the other one writes
+        # (``Runner._build_batches``).
         runner.rebuild_many(names, progress=bar.update, fresh=fresh, processes=len(names) > 1)
     positions = runner.registry.positions()
     click.echo("now active: " + ", ".join(f"{n} at position {positions.get(n)}" for n in names))

@@ -75,7 +75,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         yield Site(url, store_url)
     finally:
         os.killpg(process.pid, 15)
-        process.wait(timeout=20)
+        # As long as `thads run` may take to stop its children one after the other on a busy
+        # machine (``service.supervise.stop``: up to 5 s, then 10 s, each); the web server's
+        # stop is not what these tests check.
+        process.wait(timeout=60)
         log.close()
 
 
