@@ -274,13 +274,17 @@ class Runner:
         rebuilding processes then each use their core while the other writes."""
         queue: list[Folded] = []
         folded = {t.key: t.position for t in targets}  # how far each target is folded
+        ended = False  # the log read to its end
         while True:
             if parent is not None and os.getppid() != parent:
                 raise SystemExit("the rebuilding process's parent died")
-            low = min(folded.values())
-            events = self.read(low, self.rebuild_batch)
-            more = bool(events)
-            if more:
+            if not ended and len(queue) < REBUILD_QUEUED:
+                low = min(folded.values())
+                events = self.read(low, self.rebuild_batch)
+                ended = not events
+            else:
+                events = []
+            if events:
                 behind = [t for t in targets if folded[t.key] == low]
                 for target in behind:
                     # While batches are queued nothing is evicted from the cache: the tables
@@ -299,9 +303,9 @@ class Runner:
                     folded[target.key] = events[-1].position
                 del events, prepared
                 gc.collect(0)
-            elif not queue:
+            elif ended and not queue:
                 return
-            wait = not more or not self._takes_turns() or len(queue) >= REBUILD_QUEUED
+            wait = ended or not self._takes_turns() or len(queue) >= REBUILD_QUEUED
             try:
                 written = self._write_folded(queue, wait=wait)
             except PositionMoved:
@@ -309,8 +313,12 @@ class Runner:
                 # rebuilding children still finishing a batch): go on from where it got to.
                 targets = self._reload(targets)
                 folded = {t.key: t.position for t in targets}
-                queue = []
+                queue, ended = [], False
                 continue
+            if not written and wait:
+                names = ", ".join(t.projection.name for t in targets)
+                log.warning("rebuilding %s: another connection held SQLite's write lock for as long"
+                            " as the store waits; trying again", names)
             if written:
                 if progress is not None:
                     progress(sum(f.events for f in queue))
@@ -321,7 +329,9 @@ class Runner:
 
     def _write_folded(self, queue: list[Folded], *, wait: bool) -> bool:
         """Write the queued batches, in order, in one transaction that advances the positions;
-        without ``wait``, only if the write lock is free now (answers whether it wrote)."""
+        without ``wait``, only if SQLite's write lock is free now, with it after waiting for the
+        lock as long as the store waits (answers whether it wrote: nothing is written when the
+        lock stayed taken)."""
         positions = {t.key: t.position for f in queue for t in f.targets}
         try:
             with self.app.db.transaction() as tx:
@@ -343,7 +353,7 @@ class Runner:
                     target.state.clear()
             raise
         except Exception as error:
-            if not wait and _locked(error):
+            if _locked(error):
                 return False  # nothing was written: the batches stay queued
             for batch in queue:
                 for target in batch.targets:

@@ -35,11 +35,17 @@ def eventsourcing_env(url: str, *, create_tables: bool = True) -> dict[str, str]
         path = path[1:] if path.startswith("/") else path
         if not path:
             raise ValueError("a sqlite URL needs a file path: sqlite:///var/thads.sqlite")
+        # How long a writer waits for another connection's write lock (seconds; ?lock_timeout=).
+        query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        lock_timeout = query.get("lock_timeout", "30")
+        if not lock_timeout.isdigit() or int(lock_timeout) < 1:
+            raise ValueError(f"lock_timeout in THADS_DATABASE_URL must be a whole number of seconds"
+                             f" (1 or more), got {lock_timeout!r}")
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         env.update(PERSISTENCE_MODULE="eventsourcing.sqlite", SQLITE_DBNAME=path,
                    APPLICATION_RECORDER_TOPIC="service.audit.recorders:ChainedSQLiteRecorder",
-                   SQLITE_LOCK_TIMEOUT="30")
+                   SQLITE_LOCK_TIMEOUT=lock_timeout)
         return env
     query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     env.update(

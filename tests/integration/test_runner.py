@@ -266,6 +266,35 @@ def test_a_rebuild_on_sqlite_folds_on_while_another_process_holds_the_write_lock
         app.close()
 
 
+def test_a_rebuild_on_sqlite_outwaits_a_write_lock_held_longer_than_the_store_waits(
+        sqlite_dir: Any, caplog: pytest.LogCaptureFixture) -> None:
+    app = CaseApplication(f"sqlite:///{sqlite_dir}/events.sqlite?lock_timeout=1", default_directory())
+    try:
+        receive(app, 20)
+        registry = Registry(app.db, [Counting()])
+        registry.create_tables()
+        runner = Runner(app, registry, batch=7, rebuild_batch=7)
+        other = sqlite3.connect(f"{sqlite_dir}/events.sqlite", isolation_level=None, check_same_thread=False)
+        release = threading.Timer(2.5, other.execute, ("COMMIT",))
+        read = runner.read
+
+        def first_taking_the_lock(after: int, limit: int) -> list[Positioned]:
+            if release.ident is None:
+                other.execute("BEGIN IMMEDIATE")
+                release.start()
+            return read(after, limit)
+
+        runner.read = first_taking_the_lock  # type: ignore[method-assign]
+        runner.rebuild("counting")
+        release.join()
+        other.close()
+        assert "held SQLite's write lock for as long as the store waits; trying again" in caplog.text
+        assert counts(app, registry) == {"Received": 20, "Verified": 20}
+        assert registry.positions() == {"counting": app.log_head()}
+    finally:
+        app.close()
+
+
 def test_follow_keeps_up_until_stopped(store: Any) -> None:
     app, registry, runner = store
     stop = threading.Event()
