@@ -78,7 +78,8 @@ ROWLESS = " WITHOUT ROWID"
 CACHED_CASES = "cached_cases"
 """The key of a projection's ``state`` under which its runner may set how many cases the
 projection keeps cached between batches, instead of its default (a rebuild does: it folds every
-case of the log, and a case it evicted is read back from the table at its next event)."""
+case of the log, and a case it evicted is read back from the table at its next event). A
+projection that evicts keeps at least the half of them it used last."""
 
 
 def cached_cases(state: Mapping[str, Any], default: int) -> int:

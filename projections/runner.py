@@ -305,7 +305,7 @@ class Runner:
                 gc.collect(0)
             elif ended and not queue:
                 return
-            wait = ended or not self._takes_turns() or len(queue) >= REBUILD_QUEUED
+            wait = ended or not self._queues() or len(queue) >= REBUILD_QUEUED
             try:
                 written = self._write_folded(queue, wait=wait)
             except PositionMoved:
@@ -324,8 +324,12 @@ class Runner:
                     progress(sum(f.events for f in queue))
                 queue = []
 
-    def _takes_turns(self) -> bool:
-        return self.app.db.dialect == "sqlite"
+    def _queues(self) -> bool:
+        """Whether a rebuild may queue folded batches: on SQLite, whose writers take turns, and
+        only with batches of at most half the cases a rebuild keeps cached (a projection keeps
+        at least that half when it evicts, ``CACHED_CASES``), so that no case a queued batch
+        changed is ever evicted and read back stale from the tables."""
+        return self.app.db.dialect == "sqlite" and self.rebuild_batch <= REBUILD_CACHED_CASES // 2
 
     def _write_folded(self, queue: list[Folded], *, wait: bool) -> bool:
         """Write the queued batches, in order, in one transaction that advances the positions;
