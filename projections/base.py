@@ -10,7 +10,7 @@ new generation while readers keep using the active one, then switches.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Protocol
 
 from domain.agencies import Directory, default_directory
@@ -74,6 +74,7 @@ class Positioned:
 
 
 ROWLESS = " WITHOUT ROWID"
+Rows = list[tuple[Any, ...]]
 
 CACHED_CASES = "cached_cases"
 """The key of a projection's ``state`` under which its runner may set how many cases the
@@ -141,7 +142,7 @@ class Projection(ABC):
     def bind(self, app: Any) -> None:
         self.app = app
 
-    def schema(self, names: Names, *, indexes: bool | None = None, dialect: str = SQLITE) -> list[str]:
+    def schema(self, names: Names, *, dialect: str, indexes: bool | None = None) -> list[str]:
         """The DDL of one generation: everything, or (``indexes`` False) the tables without
         their secondary indexes, or (True) only those indexes."""
         statements = []
@@ -170,6 +171,16 @@ class Projection(ABC):
     @abstractmethod
     def write(self, tx: Transaction, names: Names, prepared: Any) -> None:
         """The second half of ``apply``, inside the transaction that advances the position."""
+
+
+def split_new(received: set[str], rows: Iterable[tuple[Any, ...]]) -> tuple[Rows, Rows]:
+    """Rows (``case_id`` first) split into those of cases received in the batch, which no
+    earlier batch can have written (to be inserted), and the others (to be merged)."""
+    new: Rows = []
+    old: Rows = []
+    for row in rows:
+        (new if row[0] in received else old).append(row)
+    return new, old
 
 
 def is_index(statement: str) -> bool:

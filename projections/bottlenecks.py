@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from operator import attrgetter
 from typing import Any, ClassVar
 
 from domain.case import EnforcementCase
 from domain.time_limits import RuleBook, default_rules
 from projections import dash_counts
-from projections.base import Names, Positioned, Projection, Reader, cached_cases
+from projections.base import Names, Positioned, Projection, Reader, cached_cases, split_new
 from projections.bottleneck_fold import Folder
 from projections.bottleneck_rows import CLOCK_COLUMNS, TIMELINE_COLUMNS, Clock, Timeline
 from projections.dash_rows import Contribution, contribution
@@ -84,19 +84,6 @@ _timeline_values = attrgetter(*TIMELINE_COLUMNS)
 _clock_values = attrgetter(*CLOCK_COLUMNS)
 
 
-Rows = list[tuple[Any, ...]]
-
-
-def _by_novelty(received: set[str], rows: Iterable[tuple[Any, ...]]) -> tuple[Rows, Rows]:
-    """Rows (``case_id`` first) split into those of cases received in the batch, which no
-    earlier batch wrote, and the others."""
-    new: Rows = []
-    old: Rows = []
-    for row in rows:
-        (new if row[0] in received else old).append(row)
-    return new, old
-
-
 class BottlenecksProjection(Projection):
     name = "bottlenecks"
     version = 3  # 2: collections carry the agency; 3: the dashboard's counters
@@ -147,9 +134,9 @@ class BottlenecksProjection(Projection):
             self.nodes)
         for line in changed.values():
             line.encode_memo()
-        timelines = _by_novelty(received, (_timeline_values(line) for line in changed.values()))
-        clocks = _by_novelty(received, (_clock_values(row) for row in folder.clocks.values()))
-        collections = _by_novelty(received, folder.collections)
+        timelines = split_new(received, (_timeline_values(line) for line in changed.values()))
+        clocks = split_new(received, (_clock_values(row) for row in folder.clocks.values()))
+        collections = split_new(received, folder.collections)
         for case_id in changed:
             cache.move_to_end(case_id)
         limit = cached_cases(state, CACHE_ROWS)

@@ -153,7 +153,8 @@ class CasesProjection(Projection):
         one merge."""
         tx.insert(table, COLUMNS, [after[c] for c, old in before.items() if old is None])
         if tx.dialect == POSTGRES:
-            tx.upsert(table, COLUMNS, KEY, UPDATES, [after[c] for c, old in before.items() if old])
+            merged = [after[c] for c, old in before.items() if old is not None]
+            tx.upsert(table, COLUMNS, KEY, UPDATES, merged)
             return
         updates: dict[tuple[bool, ...], list[tuple[Any, ...]]] = {}
         for case_id, old in before.items():

@@ -47,6 +47,8 @@ REBUILD_TEMP_MB = 256
 REBUILD_QUEUED = 3
 """Folded batches a rebuilding process on SQLite may hold while another process writes
 (``Runner._build_batches``): some 200 MB each in the case list's process."""
+UNCAPPED = 1 << 62
+"""``CACHED_CASES`` while folded batches are queued: nothing is evicted."""
 
 
 class PositionMoved(Exception):
@@ -65,7 +67,7 @@ class Folded:
 
 @contextmanager
 def _no_waiting(tx: Any, enabled: bool) -> Iterator[None]:
-    """On SQLite, a statement that fails at once (``database is locked``) instead of waiting
+    """On SQLite, statements that fail at once (``database is locked``) instead of waiting
     for another connection's write lock."""
     if not enabled:
         yield
@@ -149,12 +151,9 @@ class Runner:
         mapper = self.app.mapper
         return [Positioned.read(n, mapper) for n in notifications]
 
-    def apply(self, targets: Sequence[Target], events: Sequence[Positioned], *,
-              fold_first: bool = False) -> None:
-        """Apply events to every target that has not seen them, in one transaction. With
-        ``fold_first`` the projections read and fold the batch before that transaction opens
-        (``Projection.prepare``): on SQLite, whose writers take turns, processes rebuilding
-        different read models then fold side by side and hold the lock only to write."""
+    def apply(self, targets: Sequence[Target], events: Sequence[Positioned]) -> None:
+        """Apply events to every target that has not seen them, in one transaction (a
+        rebuild folds first and writes apart, ``_build_batches``)."""
         if not events:
             return
         new = events[-1].position
@@ -162,17 +161,13 @@ class Runner:
         if not pending:
             return
         try:
-            prepared = {t.key: t.projection.prepare(self.app.db, t.names, self._fresh(t, events), t.state)
-                        for t in pending} if fold_first else {}
             with self.app.db.transaction() as tx:
                 for target in pending:
                     if not Registry.advance(tx, target.projection.name, target.generation,
                                             target.position, new):
                         raise PositionMoved(target.projection.name)
-                    if fold_first:
-                        target.projection.write(tx, target.names, prepared[target.key])
-                    else:
-                        target.projection.apply(tx, target.names, self._fresh(target, events), target.state)
+                    target.projection.apply(tx, target.names, self._fresh(events, target.position),
+                                            target.state)
         except PositionMoved:
             for target in pending:
                 self._targets.pop(target.key, None)
@@ -185,10 +180,8 @@ class Runner:
             target.position = new
 
     @staticmethod
-    def _fresh(target: Target, events: Sequence[Positioned],
-               position: int | None = None) -> Sequence[Positioned]:
-        """The events a target has not seen yet (after ``position``, by default its own)."""
-        after = target.position if position is None else position
+    def _fresh(events: Sequence[Positioned], after: int) -> Sequence[Positioned]:
+        """The events after position ``after`` (those a target there has not seen yet)."""
         if events and events[0].position > after:
             return events
         return [e for e in events if e.position > after]
@@ -289,10 +282,10 @@ class Runner:
                 for target in behind:
                     # While batches are queued nothing is evicted from the cache: the tables
                     # do not hold those batches yet, so a case read back would be stale.
-                    target.state[CACHED_CASES] = REBUILD_CACHED_CASES if not queue else 1 << 62
+                    target.state[CACHED_CASES] = REBUILD_CACHED_CASES if not queue else UNCAPPED
                 try:
                     prepared = {t.key: t.projection.prepare(self.app.db, t.names,
-                                                            self._fresh(t, events, folded[t.key]), t.state)
+                                                            self._fresh(events, folded[t.key]), t.state)
                                 for t in behind}
                 except Exception:
                     for target in targets:
@@ -338,15 +331,12 @@ class Runner:
         lock stayed taken)."""
         positions = {t.key: t.position for f in queue for t in f.targets}
         try:
-            with self.app.db.transaction() as tx:
-                first = True
+            # Only the first statement can wait (for the lock); once it holds it, nothing does.
+            with self.app.db.transaction() as tx, _no_waiting(tx, not wait):
                 for batch in queue:
                     for target in batch.targets:
-                        with _no_waiting(tx, first and not wait):
-                            moved = not Registry.advance(tx, target.projection.name, target.generation,
-                                                         positions[target.key], batch.position)
-                        first = False
-                        if moved:
+                        if not Registry.advance(tx, target.projection.name, target.generation,
+                                                positions[target.key], batch.position):
                             raise PositionMoved(target.projection.name)
                         target.projection.write(tx, target.names, batch.prepared[target.key])
                         positions[target.key] = batch.position

@@ -23,7 +23,7 @@ from operator import add
 from typing import Any
 
 from projections import stats_model
-from projections.base import Names, Positioned, Projection, Reader, cached_cases
+from projections.base import Names, Positioned, Projection, Reader, cached_cases, split_new
 from projections.stats_model import (
     INDEX,
     METRICS,
@@ -181,12 +181,9 @@ class StatisticsProjection(Projection):
         """The changed cases' rows: those of cases received in the batch inserted, the others
         merged."""
         updates = ", ".join(f"{c} = excluded.{c}" for c in _CASE_COLUMNS[1:])
-        new: list[tuple[Any, ...]] = []
-        old: list[tuple[Any, ...]] = []
-        for case_id, s in changed.items():
-            (new if case_id in received else old).append(
-                (case_id, s.agency, s.initiation, s.kind, s.received_month, s.amount_due, s.collected,
-                 None if s.able is None else int(s.able), s.hold, s.finished))
+        new, old = split_new(received, (
+            (case_id, s.agency, s.initiation, s.kind, s.received_month, s.amount_due, s.collected,
+             None if s.able is None else int(s.able), s.hold, s.finished) for case_id, s in changed.items()))
         tx.insert(names["cases"], _CASE_COLUMNS, new)
         tx.upsert(names["cases"], _CASE_COLUMNS, ("case_id",), updates, old)
 

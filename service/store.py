@@ -175,17 +175,11 @@ class Transaction:
         statement that joins a set of rows with a table); answers its name. It lasts as long
         as the connection and is emptied at each use."""
         stage = f"{like}_in"
-        names = ", ".join(columns)
-        if self.dialect == SQLITE:
-            self.cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT * FROM {like} WHERE 0")
-            self.cursor.execute(f"DELETE FROM {stage}")
-            marks = ", ".join(["%s"] * len(columns))
-            self.executemany(f"INSERT INTO {stage} ({names}) VALUES ({marks})", rows)
-            return stage
-        self.cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {like}) ON COMMIT DELETE ROWS")
+        self.cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} " + (
+            f"AS SELECT * FROM {like} WHERE 0" if self.dialect == SQLITE
+            else f"(LIKE {like}) ON COMMIT DELETE ROWS"))
         self.cursor.execute(f"DELETE FROM {stage}")
-        if rows:
-            self._copy(stage, names, rows)
+        self.insert(stage, columns, rows)
         return stage
 
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
