@@ -8,6 +8,7 @@ paused (the law forbids acting then) and resuming pushes their due dates back by
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -29,21 +30,11 @@ class Folder:
         self.rules = rules
         self.clocks: dict[tuple[str, str, str], Clock] = {}
         self.collections: list[tuple[str, int, str, int, int]] = []
-        self.handlers = {
-            "Verified": self.verified, "AssetSeized": self.seized, "AssetValued": self.valued,
-            "PriceReduced": self.valued, "AuctionHeld": self.auction_held,
-            "AssetTakenByCreditor": self.taken, "AssetDelivered": self.delivered,
-            "MoneyCollected": self.collected, "MoneyPaidOut": self.paid_out,
-            "Postponed": self.held, "Suspended": self.held, "Resumed": self.resumed,
-            "Entrusted": self.entrusted, "Terminated": self.finished, "RequestReturned": self.finished,
-            "Closed": self.finished, "Reassigned": self.reassigned,
-            "DifficultyMarked": self.difficulty_marked, "Corrected": self.corrected,
-        }
 
     def apply(self, line: Timeline, event: Any, on: int) -> None:
-        handler = self.handlers.get(type(event).__name__)
+        handler = HANDLERS.get(type(event).__name__)
         if handler is not None:
-            handler(line, event, on)
+            handler(self, line, event, on)
         line.last_on = on
 
     # ------------------------------------------------------------ clocks
@@ -242,3 +233,17 @@ class Folder:
             line.creditor = event.value
         elif event.field == "debtor.name":
             line.debtor = event.value
+
+
+# Functions, not the folder's bound methods: a folder holding those would be a reference cycle,
+# freed with every row it collected only by the cycle collector (which a rebuild runs once a batch).
+HANDLERS: dict[str, Callable[[Folder, Timeline, Any, int], None]] = {
+    "Verified": Folder.verified, "AssetSeized": Folder.seized, "AssetValued": Folder.valued,
+    "PriceReduced": Folder.valued, "AuctionHeld": Folder.auction_held,
+    "AssetTakenByCreditor": Folder.taken, "AssetDelivered": Folder.delivered,
+    "MoneyCollected": Folder.collected, "MoneyPaidOut": Folder.paid_out,
+    "Postponed": Folder.held, "Suspended": Folder.held, "Resumed": Folder.resumed,
+    "Entrusted": Folder.entrusted, "Terminated": Folder.finished, "RequestReturned": Folder.finished,
+    "Closed": Folder.finished, "Reassigned": Folder.reassigned,
+    "DifficultyMarked": Folder.difficulty_marked, "Corrected": Folder.corrected,
+}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from projections.base import Names, Projection
-from service.store import Database, Transaction
+from service.store import SQLITE, Database, Transaction
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS rm_generations (
@@ -149,13 +149,19 @@ class Registry:
     def finish(self, projection: str, generation: int) -> None:
         """Give a built generation its secondary indexes and fresh planner statistics (on
         PostgreSQL it is vacuumed too). A process that rebuilt it does this itself, while
-        others still build theirs."""
+        others still build theirs. On SQLite the statistics are taken in the same transaction
+        as the indexes are built: the write lock is taken once, instead of once more per table
+        while another rebuilding process finishes too (each then waited for the other's)."""
         names = self.names(projection, generation)
         with self.db.transaction() as tx:
             for statement in self.projections[projection].schema(names, indexes=True, dialect=tx.dialect):
                 tx.execute(statement)
-        for table in names.values():
-            self.db.analyze(table)
+            if tx.dialect == SQLITE:
+                for table in names.values():
+                    tx.execute(f"ANALYZE {table}")
+        if self.db.dialect != SQLITE:
+            for table in names.values():
+                self.db.analyze(table)  # VACUUM (ANALYZE), outside a transaction
 
     def activate(self, projection: str, generation: int, *, finished: bool = False) -> None:
         """Make a built generation the one readers use (``finish``-ed first unless it was);
