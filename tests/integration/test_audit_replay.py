@@ -105,7 +105,7 @@ def known_scenario(url: str, copy_url: str, cases: list[tuple[Any, ...]], steps:
         copy.close()
 
 
-# Three cases at an office of each of two provinces and at a province, commands given in
+# Three cases, at two offices of a province and at the province itself, commands given in
 # threes between catch-ups: with marks every 4 positions, batches straddle the marks.
 STRADDLING = {
     "cases": [("CC243", "ex_officio", "civil", 1000, 0), ("CC244", "on_request", "criminal", 500, 10),
