@@ -12,6 +12,7 @@ import logging
 import multiprocessing
 import os
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -524,4 +525,12 @@ def _build_child(url: str, wanted: list[tuple[str, int]], parent: int, batch: in
             registry.finish(generation.projection, generation.generation)
     finally:
         app.close()
+    # Done and committed. Shutting the interpreter down would free the folds' caches (a
+    # million cases' rows, tens of millions of objects) one object at a time: 13 s of a
+    # rebuild's 216 at a million cases. The process ends at once instead, as a forked
+    # multiprocessing child does; only its output needs flushing first.
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 

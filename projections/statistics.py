@@ -8,7 +8,10 @@ Tables (logical names):
   ``init:<initiation>`` or ``kind:<judgment kind>``;
 - ``known``: the same sums also keyed by ``bucket`` (log position // BUCKET), so that the
   statistics "as known at" a past moment are the sums of the buckets before it plus a short
-  replay (``stats_known``);
+  replay (``stats_known``); kept only for each case's own agency and for the nation, the root
+  (at a million cases the rows of the provinces were 3 million of 7 million written);
+- ``lineage``: which agencies' ``known`` rows (``member``) sum to a node's (``target``): every
+  agency at or below it, or for the nation its own rows alone;
 - ``snapshots``: the ``months`` table as it stood at every MARK_BUCKETS-th bucket boundary
   (listed in ``marks``), so that "as known at" sums at most MARK_BUCKETS buckets of ``known``.
 
@@ -50,7 +53,7 @@ _CASE_COLUMNS = ("case_id", "agency", "initiation", "kind", "received_month", "a
 
 class StatisticsProjection(Projection):
     name = "statistics"
-    version = 4  # 4: WITHOUT ROWID on SQLite
+    version = 5  # 4: WITHOUT ROWID on SQLite; 5: ``known`` of own agencies and the root, ``lineage``
     tables = {  # noqa: RUF012 (the interface's class attribute)
         "cases": [
             "CREATE TABLE IF NOT EXISTS {t} (case_id TEXT PRIMARY KEY, agency TEXT NOT NULL,"
@@ -66,6 +69,10 @@ class StatisticsProjection(Projection):
             "CREATE TABLE IF NOT EXISTS {t} (node TEXT NOT NULL, bucket INTEGER NOT NULL,"
             f" split TEXT NOT NULL, month INTEGER NOT NULL, {_METRIC_COLUMNS},"
             " PRIMARY KEY (node, bucket, split, month)){rowless}",
+        ],
+        "lineage": [
+            "CREATE TABLE IF NOT EXISTS {t} (target TEXT NOT NULL, member TEXT NOT NULL,"
+            " PRIMARY KEY (target, member)){rowless}",
         ],
         "snapshots": [
             "CREATE TABLE IF NOT EXISTS {t} (node TEXT NOT NULL, mark INTEGER NOT NULL,"
@@ -99,6 +106,28 @@ class StatisticsProjection(Projection):
                     out[parent] = list(map(add, row, values))
             depth -= 1
         return out
+
+    def with_root(self, own: dict[tuple[Any, ...], list[int]]) -> dict[tuple[Any, ...], list[int]]:
+        """Sums keyed by an agency first, each agency's own, with the sums of the root (the
+        nation) above them: the rows ``known`` keeps."""
+        out = dict(own)
+        for key, values in own.items():
+            root = self._lineage(key[0])[-1]
+            if root != key[0]:
+                total = (root, *key[1:])
+                row = out.get(total)
+                out[total] = values if row is None else list(map(add, row, values))
+        return out
+
+    def members(self, agencies: Iterable[str]) -> list[tuple[str, str]]:
+        """The ``lineage`` rows (target, member) of cases at ``agencies``: each agency for itself
+        and every agency above it but the root, whose ``known`` rows are its own."""
+        pairs = set()
+        for agency in agencies:
+            lineage = self._lineage(agency)
+            pairs.update((target, agency) for target in lineage[:-1])
+            pairs.add((lineage[-1], lineage[-1]))
+        return sorted(pairs)
 
     def _lineage(self, agency: str) -> list[str]:
         found = self._lineages.get(agency)
@@ -135,18 +164,19 @@ class StatisticsProjection(Projection):
         own = _merge(((where[0], bucket, split, month), values)
                      for (where, month, bucket), values in known.items()
                      for split in splits(where[1], where[2]))
-        rows = self.up_the_tree(own)
         months = self.up_the_tree(_merge(((n, s, m), values) for (n, _, s, m), values in own.items()))
         limit = cached_cases(state, CACHE_LIMIT)
         if len(cache) > limit:
             for case_id in list(islice(cache, len(cache) - limit // 2)):
                 del cache[case_id]
         span = (events[0].position, events[-1].position) if events else None
-        return changed, received, months, rows, span
+        return changed, received, months, own, self.with_root(own), span
 
     def write(self, tx: Transaction, names: Names, prepared: Any) -> None:
-        changed, received, months, rows, span = prepared
+        changed, received, months, own, rows, span = prepared
         self._save_cases(tx, names, changed, received)
+        tx.upsert(names["lineage"], ("target", "member"), ("target", "member"), "",
+                  self.members({key[0] for key in own}))
         self._save_sums(tx, names["months"], ("node", "split", "month"), months)
         if span is None:
             return
@@ -157,7 +187,7 @@ class StatisticsProjection(Projection):
         key = ("node", "bucket", "split", "month")
         self._save_sums(tx, names["known"], key, {k: v for k, v in rows.items() if k[1] < fresh})
         tx.insert(names["known"], (*key, *METRICS), [(*k, *v) for k, v in rows.items() if k[1] >= fresh])
-        self._save_marks(tx, names, span[0], span[1], rows)
+        self._save_marks(tx, names, span[0], span[1], own)
 
     def correction(self, event: Any) -> list[Delta]:
         history = list(self.app.events.get(event.originator_id, lte=event.originator_version))
@@ -188,7 +218,7 @@ class StatisticsProjection(Projection):
         tx.upsert(names["cases"], _CASE_COLUMNS, ("case_id",), updates, old)
 
     def _save_marks(self, tx: Transaction, names: Names, first: int, last: int,
-                    rows: dict[tuple[Any, ...], list[int]]) -> None:
+                    own: dict[tuple[Any, ...], list[int]]) -> None:
         """Snapshots at the mark boundaries this batch reached: ``months`` now, less the deltas
         of this batch's events at or after the boundary. A mark missed (a boundary in a gap of
         the log's ids) only makes "as known at" sum more buckets."""
@@ -196,7 +226,8 @@ class StatisticsProjection(Projection):
         reached = range(first // size + 1, (last + 1) // size + 1)
         months = names["months"]
         difference = [f"m.{m} - COALESCE(l.{m}, 0)" for m in METRICS]
-        for mark, later in _later_by_mark(rows, reached).items():
+        for mark, later_own in _later_by_mark(own, reached).items():
+            later = self.up_the_tree(later_own)
             # Every key of ``later`` is in ``months`` (written above from the same rows). Only
             # rows that are not zero: the same rows whichever batch reached the mark.
             stage = tx.stage(months, ("node", "split", "month", *METRICS),
@@ -220,8 +251,8 @@ class StatisticsProjection(Projection):
 
 def _later_by_mark(rows: dict[tuple[Any, ...], list[int]],
                    marks: range) -> dict[int, dict[tuple[Any, ...], list[int]]]:
-    """For each mark, the sums of the batch's rows (``(node, bucket, split, month)``) in
-    buckets at or after the mark's boundary, keyed ``(node, mark, split, month)``: the marks
+    """For each mark, the sums of the batch's rows (``(agency, bucket, split, month)``) in
+    buckets at or after the mark's boundary, keyed ``(agency, mark, split, month)``: the marks
     taken latest first, each row added once to a running sum."""
     if not marks:
         return {}

@@ -140,15 +140,21 @@ def read_sums(db: Database, names: Names, period: Period, *, node: str | None,
 
 def summed_rows(names: Names, cut: Cut | None, where: str) -> tuple[str, int]:
     """The rows to sum (and how many times ``where``'s parameters occur): the monthly sums,
-    or as known at a cut, the last snapshot before it and the buckets from there to the cut."""
+    or as known at a cut, the last snapshot before it and the buckets from there to the cut
+    (a node's ``known`` rows are those of its ``lineage`` members, summed under its code, so
+    that ``where`` names ``node`` in both)."""
     if cut is None:
         return f"{names['months']} WHERE {where}", 1
     every = int(stats_model.MARK_BUCKETS)
     mark = f"(SELECT COALESCE(MAX(mark), 0) FROM {names['marks']} WHERE mark <= {cut.bucket // every})"
     metrics = ", ".join(METRICS)
+    known = ", ".join(f"k.{m} AS {m}" for m in METRICS)
     return (f"(SELECT node, split, month, {metrics} FROM {names['snapshots']} WHERE mark = {mark}"
-            f" AND {where} UNION ALL SELECT node, split, month, {metrics} FROM {names['known']}"
-            f" WHERE bucket >= {mark} * {every} AND bucket < {int(cut.bucket)} AND {where}) u"), 2
+            f" AND {where} UNION ALL SELECT node, split, month, {metrics} FROM"
+            f" (SELECT l.target AS node, k.split AS split, k.month AS month, {known}"
+            f" FROM {names['lineage']} l JOIN {names['known']} k ON k.node = l.member"
+            f" WHERE k.bucket >= {mark} * {every} AND k.bucket < {int(cut.bucket)}) b"
+            f" WHERE {where}) u"), 2
 
 
 def add_extra(found: dict[tuple[str, str], Sums], extra: Mapping[tuple[str, str, int], Vector],
