@@ -11,6 +11,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, fields
 
+_encode = json.JSONEncoder(separators=(",", ":")).encode
+"""One encoder for every memo (``json.dumps`` with separators builds an encoder per call)."""
+
 
 @dataclass(slots=True)
 class Clock:
@@ -69,8 +72,7 @@ class Timeline:
     clocks: dict[tuple[str, str], Clock] = field(default_factory=dict)
 
     def encode_memo(self) -> None:
-        self.memo = json.dumps([self.kinds, self.paid, self.unpaid, self.counts, self.auctions],
-                               separators=(",", ":"))
+        self.memo = _encode([self.kinds, self.paid, self.unpaid, self.counts, self.auctions])
 
     def decode_memo(self) -> None:
         kinds, paid, self.unpaid, self.counts, auctions = json.loads(self.memo)
