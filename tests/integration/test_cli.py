@@ -1,17 +1,26 @@
-"""The ``thads`` command line (SPEC §9): help, ``init`` and ``users create``/``list`` against the
+"""The ``thads`` command line (SPEC §9): help, ``init``, ``users create``/``list`` and ``project`` against the
 store named by THADS_DATABASE_URL, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+from itertools import repeat
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 from click.testing import CliRunner
 from flask import Flask
 
+from domain.agencies import default_directory
+from projections import all_projections
+from projections.registry import Registry
+from projections.statistics import StatisticsProjection
+from projections.stats_query import Period, statistics
 from service import cli
+from service.application import CaseApplication
 from tests.conftest import PG_ADMIN_URL, PG_TEST_DB, Invoke
+from tests.integration.test_read_models_replay import write_history
 
 
 def create_args(**options: str) -> list[str]:
@@ -95,6 +104,43 @@ def test_project_refuses_an_unknown_read_model(thads: Invoke) -> None:
         result = thads("project", *args)
         assert result.exit_code == 2
         assert "unknown read model 'nonsense'; one of cases, statistics, bottlenecks" in result.output
+
+
+def test_project_rebuilds_a_read_model_another_version_built(thads: Invoke, store_url: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A release that changes a read model's version (the statistics' 5, say): ``thads project``
+    rebuilds it into a new generation before following the log, with the same figures."""
+    app = CaseApplication(store_url, default_directory())
+    try:
+        head = app.users.create("truong", "password-1", "head", "C26").actor
+        cases = [("CC243", "ex_officio", "civil", 1000, 0), ("CC244", "on_request", "business", 50, 9)]
+        steps = [(0, ("verify", {"result": "able"}), 1),
+                 (0, ("collect", {"amount": 300, "source": "voluntary"}), 2),
+                 (1, ("terminate", {"reason": "dc.50.1.c"}), 3)]
+        write_history(app, cases, steps, repeat(head))  # the commands in statistical year 2021
+        assert thads("project", "--once").exit_code == 0
+        registry = Registry(app.db, all_projections())
+        old = registry.active("statistics")
+        assert old is not None and old.position == app.log_head()
+
+        def figures() -> dict[str, Any]:
+            names = registry.active_names("statistics", max_age=0)
+            return statistics(app.db, names, app.directory, "C26", Period(2021, 202109))
+
+        before = figures()
+        assert before["cases"]["terminated"] == 1 and before["money"]["completed"] == 300
+        monkeypatch.setattr(StatisticsProjection, "version", old.version + 1)
+        result = thads("project", "--once")
+        assert result.exit_code == 0, result.output
+        assert ("read models statistics were built by another version of the code: rebuilding them"
+                in result.output)
+        new = registry.active("statistics")
+        assert new is not None
+        assert (new.generation, new.version) == (old.generation + 1, old.version + 1)
+        assert new.position == app.log_head()
+        assert figures() == before
+    finally:
+        app.close()
 
 
 def test_init_creates_a_missing_postgresql_database(postgres_database: str, tmp_path: Path) -> None:
