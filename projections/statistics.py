@@ -21,7 +21,7 @@ A batch is folded in memory and written with one set-wise upsert per table.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from itertools import islice
+from itertools import chain, islice
 from operator import add
 from typing import Any
 
@@ -110,14 +110,9 @@ class StatisticsProjection(Projection):
     def with_root(self, own: dict[tuple[Any, ...], list[int]]) -> dict[tuple[Any, ...], list[int]]:
         """Sums keyed by an agency first, each agency's own, with the sums of the root (the
         nation) above them: the rows ``known`` keeps."""
-        out = dict(own)
-        for key, values in own.items():
-            root = self._lineage(key[0])[-1]
-            if root != key[0]:
-                total = (root, *key[1:])
-                row = out.get(total)
-                out[total] = values if row is None else list(map(add, row, values))
-        return out
+        roots = ((root, key, values) for key, values in own.items()
+                 if (root := self._lineage(key[0])[-1]) != key[0])
+        return _merge(chain(own.items(), (((root, *key[1:]), values) for root, key, values in roots)))
 
     def members(self, agencies: Iterable[str]) -> list[tuple[str, str]]:
         """The ``lineage`` rows (target, member) of cases at ``agencies``: each agency for itself
