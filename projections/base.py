@@ -87,6 +87,12 @@ def cached_cases(state: Mapping[str, Any], default: int) -> int:
     return int(state.get(CACHED_CASES, default))
 
 
+REBUILDING = "rebuilding"
+"""The key of a projection's ``state`` its runner sets (True) while it fills a generation
+nobody reads yet, batch after batch from the start of the log: the projection may then keep a
+table in memory instead of rewriting it at every batch, and write it once in ``complete``."""
+
+
 class Names(Mapping[str, str]):
     """Logical table name → physical table name of one generation of one projection."""
 
@@ -171,6 +177,12 @@ class Projection(ABC):
     @abstractmethod
     def write(self, tx: Transaction, names: Names, prepared: Any) -> None:
         """The second half of ``apply``, inside the transaction that advances the position."""
+
+    def complete(self, tx: Transaction, names: Names, state: dict[str, Any]) -> None:  # noqa: B027 (most keep nothing back)
+        """A rebuild's last step, once its generation holds the whole log: write what was
+        kept in memory while ``REBUILDING``. ``state`` may be empty (a rebuild that stopped
+        after its last batch and was started again): the tables must then suffice. Run again,
+        it writes the same."""
 
 
 def split_new(received: set[str], rows: Iterable[tuple[Any, ...]]) -> tuple[Rows, Rows]:

@@ -22,7 +22,7 @@ from typing import Any
 
 from eventsourcing.projection import ApplicationSubscription
 
-from projections.base import CACHED_CASES, Names, Positioned, Projection
+from projections.base import CACHED_CASES, REBUILDING, Names, Positioned, Projection
 from projections.registry import Generation, Registry
 
 log = logging.getLogger(__name__)
@@ -287,6 +287,7 @@ class Runner:
                     # While batches are queued nothing is evicted from the cache: the tables
                     # do not hold those batches yet, so a case read back would be stale.
                     target.state[CACHED_CASES] = REBUILD_CACHED_CASES if not queue else UNCAPPED
+                    target.state[REBUILDING] = True
                 try:
                     prepared = {t.key: t.projection.prepare(self.app.db, t.names,
                                                             self._fresh(events, folded[t.key]), t.state)
@@ -301,6 +302,7 @@ class Runner:
                 del events, prepared
                 gc.freeze()
             elif ended and not queue:
+                self._complete(targets)
                 return
             wait = ended or not self._queues() or len(queue) >= REBUILD_QUEUED
             try:
@@ -320,6 +322,22 @@ class Runner:
                 if progress is not None:
                     progress(sum(f.events for f in queue))
                 queue = []
+
+    def _complete(self, targets: list[Target]) -> None:
+        """Each target's ``Projection.complete``, in one transaction, once every batch is
+        written; then its state is a follower's again (an in-process rebuild's runner goes on
+        to follow the same targets)."""
+        try:
+            with self.app.db.transaction() as tx:
+                for target in targets:
+                    target.projection.complete(tx, target.names, target.state)
+        except Exception:
+            for target in targets:
+                target.state.clear()
+            raise
+        for target in targets:
+            target.state.pop(REBUILDING, None)
+            target.state.pop(CACHED_CASES, None)
 
     def _queues(self) -> bool:
         """Whether a rebuild may queue folded batches: on SQLite, whose writers take turns, and

@@ -15,18 +15,21 @@ Tables (logical names):
 - ``snapshots``: the ``months`` table as it stood at every MARK_BUCKETS-th bucket boundary
   (listed in ``marks``), so that "as known at" sums at most MARK_BUCKETS buckets of ``known``.
 
-A batch is folded in memory and written with one set-wise upsert per table.
+A batch is folded in memory and written with one set-wise upsert per table. A rebuild keeps
+``months`` in memory instead and writes it once, at the end (``complete``): each of its batches
+changes most of the table's rows, which on PostgreSQL made merging them the rebuild's largest
+write; its snapshots are then taken from memory too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from itertools import chain, islice
-from operator import add
+from operator import add, sub
 from typing import Any
 
 from projections import stats_model
-from projections.base import Names, Positioned, Projection, Reader, cached_cases, split_new
+from projections.base import REBUILDING, Names, Positioned, Projection, Reader, cached_cases, split_new
 from projections.stats_model import (
     INDEX,
     METRICS,
@@ -42,6 +45,8 @@ from projections.stats_model import (
 )
 from service.store import Transaction
 
+TOTALS = "months"
+"""The key of ``state`` under which a rebuild keeps the ``months`` table it has not written."""
 CACHE_LIMIT = 200_000
 """Cases kept in memory between batches (least recently used dropped first)."""
 LOAD_CHUNK = 500
@@ -117,7 +122,7 @@ class StatisticsProjection(Projection):
     def members(self, agencies: Iterable[str]) -> list[tuple[str, str]]:
         """The ``lineage`` rows (target, member) of cases at ``agencies``: each agency for itself
         and every agency above it but the root, whose ``known`` rows are its own."""
-        pairs = set()
+        pairs: set[tuple[str, str]] = set()
         for agency in agencies:
             lineage = self._lineage(agency)
             pairs.update((target, agency) for target in lineage[:-1])
@@ -165,10 +170,19 @@ class StatisticsProjection(Projection):
             for case_id in list(islice(cache, len(cache) - limit // 2)):
                 del cache[case_id]
         span = (events[0].position, events[-1].position) if events else None
-        return changed, received, months, own, self.with_root(own), span
+        snapshots = None
+        if state.get(REBUILDING):
+            totals = state.get(TOTALS)
+            if totals is None:
+                totals = state[TOTALS] = self._load_totals(reader, names)
+            for key, values in months.items():
+                row = totals.get(key)
+                totals[key] = values if row is None else list(map(add, row, values))
+            months, snapshots = {}, self._snapshots(totals, own, span)
+        return changed, received, months, own, self.with_root(own), span, snapshots
 
     def write(self, tx: Transaction, names: Names, prepared: Any) -> None:
-        changed, received, months, own, rows, span = prepared
+        changed, received, months, own, rows, span, snapshots = prepared
         self._save_cases(tx, names, changed, received)
         tx.upsert(names["lineage"], ("target", "member"), ("target", "member"), "",
                   self.members({key[0] for key in own}))
@@ -182,7 +196,22 @@ class StatisticsProjection(Projection):
         key = ("node", "bucket", "split", "month")
         self._save_sums(tx, names["known"], key, {k: v for k, v in rows.items() if k[1] < fresh})
         tx.insert(names["known"], (*key, *METRICS), [(*k, *v) for k, v in rows.items() if k[1] >= fresh])
-        self._save_marks(tx, names, span[0], span[1], own)
+        if snapshots is None:
+            self._save_marks(tx, names, span[0], span[1], own)
+            return
+        tx.insert(names["snapshots"], ("node", "mark", "split", "month", *METRICS),
+                  [row for rows in snapshots.values() for row in rows])
+        tx.executemany(f"INSERT INTO {names['marks']} (mark) VALUES (%s)", [(m,) for m in snapshots])
+
+    def complete(self, tx: Transaction, names: Names, state: dict[str, Any]) -> None:
+        """A rebuild's ``months``, kept in memory (or, when the rebuild was started again after
+        its last batch, summed from ``known``), written in place of whatever is there."""
+        totals = state.pop(TOTALS, None)
+        if totals is None:
+            totals = self._load_totals(tx, names)
+        tx.execute(f"DELETE FROM {names['months']}")
+        tx.insert(names["months"], ("node", "split", "month", *METRICS),
+                  [(*key, *values) for key, values in totals.items()])
 
     def correction(self, event: Any) -> list[Delta]:
         history = list(self.app.events.get(event.originator_id, lte=event.originator_version))
@@ -212,16 +241,42 @@ class StatisticsProjection(Projection):
         tx.insert(names["cases"], _CASE_COLUMNS, new)
         tx.upsert(names["cases"], _CASE_COLUMNS, ("case_id",), updates, old)
 
+    @staticmethod
+    def _load_totals(reader: Reader, names: Names) -> dict[tuple[Any, ...], list[int]]:
+        """What ``months`` holds by the position the generation has reached, summed from
+        ``known`` (a rebuild does not write ``months`` before its end)."""
+        sums = ", ".join(f"SUM(k.{m}) AS {m}" for m in METRICS)
+        rows = reader.query(f"SELECT l.target AS node, k.split, k.month, {sums} FROM {names['known']} k"
+                            f" JOIN {names['lineage']} l ON l.member = k.node"
+                            " GROUP BY l.target, k.split, k.month")
+        return {(r["node"], r["split"], int(r["month"])): [int(r[m]) for m in METRICS] for r in rows}
+
+    def _snapshots(self, totals: dict[tuple[Any, ...], list[int]], own: dict[tuple[Any, ...], list[int]],
+                   span: tuple[int, int] | None) -> dict[int, list[tuple[Any, ...]]]:
+        """A rebuild's snapshot rows (as ``_save_marks`` takes them from the table) at the mark
+        boundaries the batch reached, from ``totals``: ``months`` after the batch."""
+        if span is None:
+            return {}
+        out: dict[int, list[tuple[Any, ...]]] = {}
+        for mark, later_own in _later_by_mark(own, _reached(*span)).items():
+            later = self.up_the_tree(later_own)
+            rows = out[mark] = []
+            for (node, split, month), values in totals.items():
+                subtract = later.get((node, mark, split, month))
+                if subtract is not None:
+                    values = list(map(sub, values, subtract))
+                if any(values):
+                    rows.append((node, mark, split, month, *values))
+        return out
+
     def _save_marks(self, tx: Transaction, names: Names, first: int, last: int,
                     own: dict[tuple[Any, ...], list[int]]) -> None:
         """Snapshots at the mark boundaries this batch reached: ``months`` now, less the deltas
         of this batch's events at or after the boundary. A mark missed (a boundary in a gap of
         the log's ids) only makes "as known at" sum more buckets."""
-        size = stats_model.BUCKET * stats_model.MARK_BUCKETS
-        reached = range(first // size + 1, (last + 1) // size + 1)
         months = names["months"]
         difference = [f"m.{m} - COALESCE(l.{m}, 0)" for m in METRICS]
-        for mark, later_own in _later_by_mark(own, reached).items():
+        for mark, later_own in _later_by_mark(own, _reached(first, last)).items():
             later = self.up_the_tree(later_own)
             # Every key of ``later`` is in ``months`` (written above from the same rows). Only
             # rows that are not zero: the same rows whichever batch reached the mark.
@@ -242,6 +297,12 @@ class StatisticsProjection(Projection):
         # events, not on how they were batched, so a live read model equals a rebuild.
         updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in METRICS)
         tx.upsert(table, (*key, *METRICS), key, updates, [(*k, *v) for k, v in rows.items()])
+
+
+def _reached(first: int, last: int) -> range:
+    """The marks whose boundary a batch of the positions [first, last] reached."""
+    size = stats_model.BUCKET * stats_model.MARK_BUCKETS
+    return range(first // size + 1, (last + 1) // size + 1)
 
 
 def _later_by_mark(rows: dict[tuple[Any, ...], list[int]],

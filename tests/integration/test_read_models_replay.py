@@ -9,12 +9,13 @@ from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from domain.agencies import default_directory
 from domain.errors import CaseError
-from projections import all_projections
+from projections import all_projections, stats_model
 from projections.registry import Registry
 from projections.runner import Runner
 from service.application import CaseApplication
@@ -88,6 +89,16 @@ def write_history(app: CaseApplication, cases: list[tuple[Any, ...]], steps: lis
 
 def run_scenario(url: str, cases: list[tuple[Any, ...]], steps: list[tuple[Any, ...]],
                  who: list[str]) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        # Small buckets and marks: the statistics' snapshots, taken live from the table and in
+        # a rebuild from memory, take part.
+        patch.setattr(stats_model, "BUCKET", 2)
+        patch.setattr(stats_model, "MARK_BUCKETS", 3)
+        compare_with_rebuilds(url, cases, steps, who)
+
+
+def compare_with_rebuilds(url: str, cases: list[tuple[Any, ...]], steps: list[tuple[Any, ...]],
+                          who: list[str]) -> None:
     app = CaseApplication(url, default_directory())
     try:
         registry = Registry(app.db, all_projections())
@@ -99,17 +110,48 @@ def run_scenario(url: str, cases: list[tuple[Any, ...]], steps: list[tuple[Any, 
         live = {p: dump(app, registry, p) for p in registry.projections}
         assert len(live["actions"]["log"]) == app.log_head()  # one row per event, whoever gave it
         for name in registry.projections:
-            Runner(app, registry, batch=1000).rebuild(name)
+            rebuild_interrupted(app, name)
             assert dump(app, registry, name) == live[name], f"read model {name} differs from a rebuild"
     finally:
         app.close()
 
 
+class Interrupted(Exception):
+    pass
+
+
+def rebuild_interrupted(app: CaseApplication, name: str) -> None:
+    """Rebuild ``name`` in batches of 5 events, stopped after its first batch and finished by
+    a runner started afresh (which knows only the tables: a rebuild that stopped after its last
+    batch must complete from them)."""
+    def stop(_: int) -> None:
+        raise Interrupted
+
+    with contextlib.suppress(Interrupted):
+        Runner(app, Registry(app.db, all_projections()), rebuild_batch=5).rebuild(name, progress=stop)
+    Runner(app, Registry(app.db, all_projections()), rebuild_batch=5).rebuild(name)
+
+
 SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+# Three cases, at two offices of a province and at the province itself: the rebuild's batch of
+# positions 11-15 straddles the statistics' mark at 12, whose snapshot leaves out the events
+# after it (random examples seldom have one whose events change the figures).
+STRADDLING = {
+    "cases": [("CC243", "ex_officio", "civil", 1000, 0), ("CC244", "on_request", "criminal", 500, 10),
+              ("C26", "on_request", "business", 2000, 20)],
+    "steps": [(i % 3, command, 3) for i, command in enumerate([
+        ("verify", {"result": "able"}), ("verify", {"result": "able"}), ("verify", {"result": "unable"}),
+        ("collect", {"amount": 300, "source": "voluntary"}), ("postpone", {"reason": "hoan.48.1.c"}),
+        ("collect", {"amount": 100, "source": "voluntary"}), ("close", {}), ("resume", {}),
+        ("entrust", {"to_agency": "CC246"}), ("note", {"text": "ghi chú"}), ("close", {}),
+        ("terminate", {"reason": "dc.50.1.c"})])],
+    "who": ["truong"],
+}
 
 
 @SETTINGS
 @given(cases=st.lists(CASE, min_size=1, max_size=4), steps=st.lists(STEP, max_size=30), who=WHO)
+@example(**STRADDLING)
 def test_read_models_equal_a_rebuild_on_sqlite(cases: list[Any], steps: list[Any], who: list[str]) -> None:
     with sqlite_folder() as folder:
         run_scenario(f"sqlite:///{folder}/events.sqlite", cases, steps, who)
@@ -117,6 +159,7 @@ def test_read_models_equal_a_rebuild_on_sqlite(cases: list[Any], steps: list[Any
 
 @SETTINGS
 @given(cases=st.lists(CASE, min_size=1, max_size=4), steps=st.lists(STEP, max_size=30), who=WHO)
+@example(**STRADDLING)
 def test_read_models_equal_a_rebuild_on_postgres(postgres_database: str, cases: list[Any],
                                                  steps: list[Any], who: list[str]) -> None:
     reset_postgres(postgres_database)
