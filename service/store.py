@@ -76,6 +76,10 @@ class Database:
         self.datastore = datastore
         self.dialect = dialect
         self._cache_kib = 0
+        # The column types of the tables rows were copied into (``Transaction._copy``), by
+        # table and column list: of this store only (a read model's tables are named by their
+        # generation, so a new schema is a new table name).
+        self._copy_types: dict[tuple[str, str], list[int]] = {}
 
     def bulk_cache(self, megabytes: int) -> None:
         """On SQLite, give each connection this process uses a page cache of ``megabytes``
@@ -90,7 +94,7 @@ class Database:
     @contextmanager
     def transaction(self, *, commit: bool = True) -> Iterator[Transaction]:
         with self.datastore.transaction(commit=commit) as cursor:
-            tx = Transaction(cursor, self._sql, self.dialect)
+            tx = Transaction(cursor, self._sql, self.dialect, self._copy_types)
             if self._cache_kib:  # per connection, and whichever the pool hands out: set it each time
                 tx.cursor.execute(f"PRAGMA cache_size = -{int(self._cache_kib)}")
             yield tx
@@ -125,11 +129,13 @@ class Database:
 
 
 class Transaction:
-    def __init__(self, cursor: Any, translate: Any, dialect: str = SQLITE):
+    def __init__(self, cursor: Any, translate: Any, dialect: str = SQLITE,
+                 copy_types: dict[tuple[str, str], list[int]] | None = None):
         # The library wraps sqlite3 cursors; psycopg cursors come as they are.
         self.cursor = getattr(cursor, "sqlite_cursor", cursor)
         self._translate = translate
         self.dialect = dialect
+        self._copy_types = {} if copy_types is None else copy_types
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         self.cursor.execute(self._translate(sql), tuple(params))
@@ -198,19 +204,14 @@ class Transaction:
         # In PostgreSQL's binary format: half the client's time of the text format (each value
         # packed as it is, not written out in digits and escaped) and no parsing by the server.
         # That format needs each column's exact type, taken from the table once.
-        types = _COPY_TYPES.get((table, names))
+        types = self._copy_types.get((table, names))
         if types is None:
             self.cursor.execute(f"SELECT {names} FROM {table} WHERE false")
-            types = _COPY_TYPES[(table, names)] = [column.type_code for column in self.cursor.description]
+            types = self._copy_types[(table, names)] = [c.type_code for c in self.cursor.description]
         with self.cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
             copy.set_types(types)
             for row in rows:
                 copy.write_row(row)
-
-
-_COPY_TYPES: dict[tuple[str, str], list[int]] = {}
-"""The column types of the tables rows were copied into, by table and column list (a read
-model's tables are named by their generation: a new schema is a new table name)."""
 
 
 def ensure_database(url: str) -> bool:
