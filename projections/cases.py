@@ -110,7 +110,8 @@ class CasesProjection(Projection):
         if len(cache) > limit * 5 // 4:  # evict in bulk: a dict has no cheap popitem(last=False)
             state["rows"] = dict(islice(cache.items(), len(cache) - limit, None))
         analyze = bool(events) and _doubled(events[0].position - 1, events[-1].position)
-        return before, after, analyze
+        # Written in the order of the case ids (the key): see ``base.by_case``.
+        return {case_id: before[case_id] for case_id in sorted(before)}, after, analyze
 
     def write(self, tx: Transaction, names: Names, prepared: Any) -> None:
         before, after, analyze = prepared

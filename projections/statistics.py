@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from itertools import chain, islice
-from operator import add, sub
+from operator import add, itemgetter, sub
 from typing import Any
 
 from projections import stats_model
@@ -179,7 +179,9 @@ class StatisticsProjection(Projection):
                 row = totals.get(key)
                 totals[key] = values if row is None else list(map(add, row, values))
             months, snapshots = {}, self._snapshots(totals, own, span)
-        return changed, received, months, own, self.with_root(own), span, snapshots
+        # ``known`` rows in the order of their key: see ``base.by_case``.
+        rows = dict(sorted(self.with_root(own).items(), key=_key))
+        return changed, received, months, own, rows, span, snapshots
 
     def write(self, tx: Transaction, names: Names, prepared: Any) -> None:
         changed, received, months, own, rows, span, snapshots = prepared
@@ -267,6 +269,7 @@ class StatisticsProjection(Projection):
                     values = list(map(sub, values, subtract))
                 if any(values):
                     rows.append((node, mark, split, month, *values))
+            rows.sort(key=_row_key)
         return out
 
     def _save_marks(self, tx: Transaction, names: Names, first: int, last: int,
@@ -297,6 +300,10 @@ class StatisticsProjection(Projection):
         # events, not on how they were batched, so a live read model equals a rebuild.
         updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in METRICS)
         tx.upsert(table, (*key, *METRICS), key, updates, [(*k, *v) for k, v in rows.items()])
+
+
+_key = itemgetter(0)
+_row_key = itemgetter(0, 1, 2, 3)
 
 
 def _reached(first: int, last: int) -> range:
