@@ -15,6 +15,12 @@ from datetime import UTC, datetime
 from projections.base import Names, Projection
 from service.store import SQLITE, Database, Transaction
 
+SORT_RUN_KIB = 4096
+"""SQLite's page cache while building indexes (``Registry.finish``), which sets how much it
+sorts at once."""
+SORT_THREADS = 2
+"""Helper threads SQLite may sort with while building indexes."""
+
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS rm_generations (
         projection TEXT NOT NULL,
@@ -154,6 +160,13 @@ class Registry:
         while another rebuilding process finishes too (each then waited for the other's)."""
         names = self.names(projection, generation)
         with self.db.transaction() as tx:
+            if tx.dialect == SQLITE:
+                # SQLite sorts an index's entries in runs as large as the page cache, one thread
+                # by default: runs of a few megabytes, sorted by helper threads and merged, build
+                # a million rows' indexes in two thirds of the time (13.4 s against 8.4 s for
+                # every index of the read models, at a million cases).
+                tx.execute(f"PRAGMA cache_size = -{SORT_RUN_KIB}")
+                tx.execute(f"PRAGMA threads = {SORT_THREADS}")
             for statement in self.projections[projection].schema(names, indexes=True, dialect=tx.dialect):
                 tx.execute(statement)
             if tx.dialect == SQLITE:
