@@ -244,7 +244,7 @@ def run(stores: list[str], cases: int = 1_000_000, echo: Any = print, resume: bo
         # rebuild is compared with the mean of the raw rates taken just before and just after.
         after = done.get("raw_after", lambda a=app: raw_rate(a))
         raws = (raw, after)
-        echo(f"[projections] {kind}: rebuild {rebuilt:,.0f} events/s ({rebuilt / mean(raws):.0%} of raw;"
+        echo(f"[projections] {kind}: rebuild {rebuilt:,.0f} events/s ({rebuilt / mean(raws):.1%} of raw;"
              f" raw after it {after:,.0f} events/s)")
         app.close()
         stats = done.get("stats", lambda s=store: stats_latency(s))
@@ -289,7 +289,7 @@ def write(rows: list[Any], cases: int, spans: list[str]) -> None:
              "read model (events/s) | rebuild / raw |", "|---|---|---|---|---|"]
     for kind, head, (before, after), rebuilt, _, _ in rows:
         lines.append(f"| {kind} | {head:,} | {before:,.0f} / {after:,.0f} | {rebuilt:,.0f} |"
-                     f" {rebuilt / mean((before, after)):.0%} |")
+                     f" {rebuilt / mean((before, after)):.1%} |")
     lines += ["", "GET /api/v1/stats through the HTTP API (gunicorn, 2 workers; 200 requests, one "
               "client), and the same answer computed in-process (`projections.stats_query.statistics`, "
               "200 runs), against the plain GROUP BY that gives the same answer over a table of the "
