@@ -200,8 +200,9 @@ def split_new(received: set[str], rows: Iterable[tuple[Any, ...]]) -> tuple[Rows
 def by_case(rows: Rows) -> Rows:
     """``rows`` (``case_id`` first) sorted by case id, a case's rows kept in their order.
     Written in the order of their keys, rows go into a table's B-trees page after page
-    instead of at random places all over them: on SQLite a third less time to insert a
-    batch of a rebuild (the ids are random UUIDs)."""
+    instead of at random places all over them (the ids are random UUIDs): on SQLite a third
+    less time in a micro-benchmark of a million cases' rows, a tenth of the inserts' time in
+    a rebuild."""
     rows.sort(key=_case_id)
     return rows
 
