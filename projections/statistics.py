@@ -180,7 +180,8 @@ class StatisticsProjection(Projection):
                 totals[key] = values if row is None else list(map(add, row, values))
             months, snapshots = {}, self._snapshots(totals, own, span)
         # ``known`` rows in the order of their key: see ``base.by_case``.
-        rows = dict(sorted(self.with_root(own).items(), key=_key))
+        unsorted = self.with_root(own)
+        rows = {key: unsorted[key] for key in sorted(unsorted)}
         return changed, received, months, own, rows, span, snapshots
 
     def write(self, tx: Transaction, names: Names, prepared: Any) -> None:
@@ -302,7 +303,6 @@ class StatisticsProjection(Projection):
         tx.upsert(table, (*key, *METRICS), key, updates, [(*k, *v) for k, v in rows.items()])
 
 
-_key = itemgetter(0)
 _row_key = itemgetter(0, 1, 2, 3)
 
 
