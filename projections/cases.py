@@ -20,7 +20,7 @@ from operator import ne
 from typing import Any, ClassVar
 
 from domain.case import EnforcementCase
-from projections.base import Names, Positioned, Projection, Reader, cached_cases
+from projections.base import REBUILDING, Names, Positioned, Projection, Reader, cached_cases
 from projections.case_summary import COLUMNS, HANDLERS, Summary, received, values
 from service.store import POSTGRES, Transaction
 
@@ -109,7 +109,9 @@ class CasesProjection(Projection):
         limit = cached_cases(state, CACHE_ROWS)
         if len(cache) > limit * 5 // 4:  # evict in bulk: a dict has no cheap popitem(last=False)
             state["rows"] = dict(islice(cache.items(), len(cache) - limit, None))
-        analyze = bool(events) and _doubled(events[0].position - 1, events[-1].position)
+        # A rebuild's generation is analyzed once, when it is finished (``Registry.finish``).
+        analyze = bool(events) and not state.get(REBUILDING) and \
+            _doubled(events[0].position - 1, events[-1].position)
         # Written in the order of the case ids (the key): see ``base.by_case``.
         return {case_id: before[case_id] for case_id in sorted(before)}, after, analyze
 
