@@ -243,6 +243,8 @@ def run(stores: list[str], cases: int = 1_000_000, echo: Any = print, resume: bo
         # over an hour) and a rebuild's time spreads by several percent from run to run, so each
         # rebuild is compared with the raw rates taken just before and just after it, and the
         # medians of the rounds are quoted.
+        if "raw_0" not in done.figures:
+            raw_rate(app)  # warm-up, untimed: the store's pages into the page cache
         raws = [done.get("raw_0", lambda a=app: raw_rate(a))]
         echo(f"[projections] {kind}: raw read+decode {raws[0]:,.0f} events/s over {head:,} events")
         rebuilds = []
